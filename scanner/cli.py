@@ -1,1 +1,183 @@
-def main(): return 0
+"""The command line: ``promguard scan|rules|explain``.
+
+Exit codes: 0 no finding at or above --fail-on; 1 at least one; 2 a usage error, a missing path
+or an internal failure (one line on stderr; --debug shows the traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from . import __version__
+
+FAIL_ON = ("critical", "high", "medium", "low", "never")
+FORMATS = ("text", "json", "sarif")
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, not argparse's usage block
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
+
+
+def _id_list(value: str) -> list[str]:
+    return [part.strip().upper() for part in value.split(",") if part.strip()]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="promguard",
+        description="Static security scanner for Prometheus monitoring stacks.",
+    )
+    parser.add_argument("--version", action="version", version=f"promguard {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
+
+    scan = sub.add_parser("scan", help="scan files and folders (default: .)")
+    scan.add_argument("paths", nargs="*", default=["."], metavar="PATH")
+    scan.add_argument("--format", choices=FORMATS, default="text")
+    scan.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE, not stdout")
+    scan.add_argument("--fail-on", choices=FAIL_ON, default="medium",
+                      help="lowest severity that makes the exit code 1 (default: medium)")
+    scan.add_argument("--select", type=_id_list, default=[], metavar="IDS",
+                      help="only these rule IDs or ID prefixes, comma-separated")
+    scan.add_argument("--ignore", type=_id_list, default=[], metavar="IDS",
+                      help="not these rule IDs or ID prefixes, comma-separated")
+    scan.add_argument("--no-color", action="store_true", help="never colour the text output")
+    scan.add_argument("-q", "--quiet", action="store_true",
+                      help="text output: findings only, no fix hints or summary")
+    scan.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+
+    sub.add_parser("rules", help="list every rule: ID, severity, title")
+    explain = sub.add_parser("explain", help="describe one rule")
+    explain.add_argument("rule_id", metavar="ID")
+    return parser
+
+
+def _load(paths=()):
+    from .registry import load_rules
+
+    return load_rules(exclude=tuple(p for p in paths if os.path.isdir(p)))
+
+
+def _check_ids(option: str, ids: list[str], rules) -> None:
+    for prefix in ids:
+        if not any(rule.id.startswith(prefix) for rule in rules):
+            raise UsageError(f"{option} {prefix}: no rule ID starts with it "
+                             "(`promguard rules` lists them)")
+
+
+def _use_colour(args) -> bool:
+    if args.no_color or args.output or os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty()
+
+
+def cmd_scan(args) -> int:
+    from .engine import Selection, scan
+    from .files import PathError
+
+    rules = _load(args.paths)
+    _check_ids("--select", args.select, rules)
+    _check_ids("--ignore", args.ignore, rules)
+    try:
+        result = scan(args.paths, rules, Selection(args.select, args.ignore))
+    except PathError as exc:
+        raise UsageError(str(exc)) from None
+    if args.format == "json":
+        from .reporters.json_report import render
+
+        report = render(result)
+    elif args.format == "sarif":
+        from .reporters.sarif import render
+
+        report = render(result)
+    else:
+        from .reporters.text import render
+
+        report = render(result, colour=_use_colour(args), quiet=args.quiet)
+    if args.output:
+        try:
+            with open(args.output, "w", encoding="utf-8") as fh:
+                fh.write(report)
+        except OSError as exc:
+            raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+    else:
+        sys.stdout.write(report)
+    for error in result.errors:
+        if args.format != "text" or args.output:
+            print(f"promguard: error: {error}", file=sys.stderr)
+    if result.errors:
+        return 2
+    return 1 if result.failing(args.fail_on) else 0
+
+
+def cmd_rules(args) -> int:
+    rules = _load()
+    width = max(len(rule.id) for rule in rules)
+    for rule in rules:
+        print(f"{rule.id:<{width}}  {rule.severity:<8}  {rule.title}")
+    return 0
+
+
+def cmd_explain(args) -> int:
+    rules = {rule.id: rule for rule in _load()}
+    rule = rules.get(args.rule_id.upper())
+    if rule is None:
+        from difflib import get_close_matches
+
+        close = get_close_matches(args.rule_id.upper(), list(rules), n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise UsageError(f"no rule {args.rule_id}{hint}")
+    print(f"{rule.id}  {rule.title}")
+    print(f"severity: {rule.severity}    name: {rule.name}    files: {', '.join(rule.kinds)}")
+    if rule.cwe:
+        print(f"weakness: {', '.join(rule.cwe)}")
+    print()
+    print(rule.description)
+    if rule.rationale:
+        print()
+        print(f"Why it matters: {rule.rationale}")
+    print()
+    print(f"Fix: {rule.fix}")
+    print()
+    print("References:")
+    for ref in rule.references:
+        print(f"  {ref}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in argv
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command is None:
+            build_parser().print_help(sys.stderr)
+            return 2
+        handler = {"scan": cmd_scan, "rules": cmd_rules, "explain": cmd_explain}[args.command]
+        return handler(args)
+    except UsageError as exc:
+        print(f"promguard: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("promguard: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 1  # the reader went away (promguard scan | head); nothing more to say
+    except Exception as exc:
+        if debug:
+            raise
+        from .registry import RuleLoadError
+
+        if isinstance(exc, RuleLoadError):
+            print(f"promguard: error: {exc}", file=sys.stderr)
+        else:
+            print(f"promguard: internal error: {type(exc).__name__}: {exc} "
+                  "(run with --debug for the traceback)", file=sys.stderr)
+        return 2

@@ -1,0 +1,213 @@
+"""The scan: find files, work out their kind, parse them, run the rules, apply suppressions."""
+
+from __future__ import annotations
+
+import os
+
+from . import detect, limits, suppress
+from .document import Document
+from .files import collect, display_path
+from .model import RANK, Finding, assign_fingerprints
+
+# Engine-made findings (rules/core.py has their metadata).
+PARSE_ERROR = "PG001"
+DUPLICATE_KEY = "PG002"
+BAD_SUPPRESSION = "PG003"
+TOO_LARGE = "PG004"
+# Reported even when --select leaves them out: a file that could not be read must never pass
+# as a file with nothing wrong in it.
+ALWAYS_ON = (PARSE_ERROR, TOO_LARGE)
+
+# Kinds whose parser exists; the others are recognised and left for their own parsers.
+PARSED_KINDS = frozenset(detect.YAML_KINDS)
+
+
+class Selection:
+    """Which rule IDs are on: --select and --ignore take IDs or ID prefixes."""
+
+    def __init__(self, select=(), ignore=()):
+        self.select = tuple(select)
+        self.ignore = tuple(ignore)
+
+    def __call__(self, rule_id: str) -> bool:
+        if any(rule_id.startswith(p) for p in self.ignore):
+            return False
+        if rule_id in ALWAYS_ON or not self.select:
+            return True
+        return any(rule_id.startswith(p) for p in self.select)
+
+
+class ScanResult:
+    def __init__(self):
+        self.findings: list[Finding] = []
+        self.suppressed: list[Finding] = []
+        self.files_scanned = 0
+        self.kinds: dict[str, int] = {}
+        self.parse_errors = 0
+        self.rules_run: list = []
+        self.errors: list[str] = []  # rules that crashed: an internal failure, exit code 2
+
+    def failing(self, fail_on: str) -> list[Finding]:
+        if fail_on == "never":
+            return []
+        threshold = RANK[fail_on]
+        return [f for f in self.findings if RANK[f.severity] >= threshold]
+
+
+class _File:
+    """What scanning one file produced."""
+
+    def __init__(self, display: str):
+        self.display = display
+        self.kind: str | None = None
+        self.findings: list[Finding] = []
+        self.parse_error = False
+
+    def problem(self, rule_id: str, message: str, line=1, column=1, end_column=None, fix=""):
+        self.findings.append(
+            Finding(rule_id, _CORE_SEVERITY[rule_id], message, self.display, line, column,
+                    line, end_column, "", fix)
+        )
+        if rule_id in (PARSE_ERROR, TOO_LARGE):
+            self.parse_error = True
+
+
+_CORE_SEVERITY = {PARSE_ERROR: "high", DUPLICATE_KEY: "medium", BAD_SUPPRESSION: "low",
+                  TOO_LARGE: "medium"}
+_FIX_UNREADABLE = "Make the file valid UTF-8 YAML; the program that reads it would reject it too."
+
+
+def _read(abspath: str, name_kind: str | None, out: _File) -> bytes | None:
+    """The file's bytes, or None (with a finding when the name says the file is ours)."""
+    try:
+        size = os.stat(abspath).st_size
+        if size > limits.MAX_FILE_BYTES:
+            if name_kind:
+                out.problem(TOO_LARGE, f"file is {size:,} bytes, over the limit of "
+                            f"{limits.MAX_FILE_BYTES:,}; not scanned",
+                            fix="Split the file, or exclude it if it is generated data.")
+            return None
+        with open(abspath, "rb") as fh:
+            return fh.read()
+    except OSError as exc:
+        if name_kind:
+            reason = "a symlink loop" if exc.errno == 40 else (exc.strerror or str(exc))
+            out.problem(PARSE_ERROR, f"cannot read the file: {reason}", fix=_FIX_UNREADABLE)
+        return None
+
+
+def _decode(data: bytes, out: _File) -> str | None:
+    if b"\0" in data[:8192]:
+        out.problem(PARSE_ERROR, "binary file (contains NUL bytes); not scanned",
+                    fix=_FIX_UNREADABLE)
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        out.problem(PARSE_ERROR, f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); not scanned",
+                    line, column, fix=_FIX_UNREADABLE)
+        return None
+
+
+def _top_keys(roots) -> tuple[set[str] | None, object]:
+    from .parsers.yaml_tree import Mapping
+
+    for root in roots:
+        if isinstance(root, Mapping):
+            return set(root.keys()), root
+    return None, None
+
+
+def scan_file(abspath: str, display: str, rules_by_kind: dict, selection: Selection,
+              result: ScanResult) -> _File:
+    out = _File(display)
+    name_kind = detect.kind_by_name(abspath)
+    is_yaml = detect.is_yaml_name(abspath)
+    if not is_yaml and name_kind not in PARSED_KINDS:
+        out.kind = name_kind  # recognised; its parser arrives with its own issue
+        return out
+    data = _read(abspath, name_kind, out)
+    if data is None:
+        return out
+    if name_kind is None and not detect.may_be_yaml_kind(data):
+        return out
+    text = _decode(data, out)
+    if text is None:
+        return out
+
+    from .parsers.yaml_tree import YamlError, parse_yaml
+
+    try:
+        parsed = parse_yaml(text)
+    except YamlError as exc:
+        out.problem(PARSE_ERROR, exc.message, exc.line, exc.column, fix=_FIX_UNREADABLE)
+        out.kind = name_kind
+        _suppress(out, text, selection)
+        return out
+    top_keys, first = _top_keys(parsed.documents)
+    kind = detect.yaml_kind(name_kind, top_keys, first)
+    if kind is None:
+        return out
+    out.kind = kind
+    doc = Document(display, abspath, kind, text, parsed.documents)
+    for dup in parsed.duplicates:
+        out.findings.append(
+            Finding(DUPLICATE_KEY, _CORE_SEVERITY[DUPLICATE_KEY],
+                    f"key `{dup.key.text}` is already defined on line {dup.first.line}; "
+                    "Go's YAML decoder rejects the file",
+                    display, dup.key.line, dup.key.column, dup.key.end_line, dup.key.end_column,
+                    dup.key.path, "Keep one of the two keys.")
+        )
+    for rule in rules_by_kind.get(kind, ()):
+        try:
+            out.findings.extend(rule.check(doc))
+        except Exception as exc:  # one broken rule must not hide the others' findings
+            result.errors.append(f"rule {rule.id} failed on {display}: {type(exc).__name__}: {exc}")
+    _suppress(out, text, selection)
+    return out
+
+
+def _suppress(out: _File, text: str, selection: Selection) -> None:
+    findings = [f for f in out.findings if selection(f.rule_id)]
+    suppressions, problems = suppress.parse(text)
+    for p in problems:
+        if selection(BAD_SUPPRESSION):
+            findings.append(Finding(BAD_SUPPRESSION, _CORE_SEVERITY[BAD_SUPPRESSION], p.message,
+                                    out.display, p.line, p.column, p.line, p.end_column))
+    for finding in findings:
+        hit = suppress.find(suppressions, finding.rule_id, finding.line)
+        if hit is not None:
+            finding.suppression = hit.reason
+    out.findings = findings
+
+
+def scan(paths: list[str], rules: list, selection: Selection, root: str | None = None,
+         ) -> ScanResult:
+    """Scan ``paths`` (files or folders) with ``rules``; raises files.PathError for a missing
+    path."""
+    root = root or os.getcwd()
+    result = ScanResult()
+    active = [r for r in rules if selection(r.id)]
+    result.rules_run = active
+    rules_by_kind: dict[str, list] = {}
+    for rule in active:
+        for kind in rule.kinds:
+            rules_by_kind.setdefault(kind, []).append(rule)
+    every: list[Finding] = []
+    for abspath in collect(paths):
+        display = display_path(abspath, root)
+        scanned = scan_file(abspath, display, rules_by_kind, selection, result)
+        if scanned.kind in PARSED_KINDS or scanned.parse_error:
+            result.files_scanned += 1
+            if scanned.kind:
+                result.kinds[scanned.kind] = result.kinds.get(scanned.kind, 0) + 1
+        if scanned.parse_error:
+            result.parse_errors += 1
+        every.extend(scanned.findings)
+    every.sort(key=Finding.sort_key)
+    assign_fingerprints(every)  # before the split: suppressing a finding keeps its identity
+    for finding in every:
+        (result.suppressed if finding.suppression is not None else result.findings).append(finding)
+    return result

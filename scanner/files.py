@@ -1,0 +1,101 @@
+"""Turning the paths given on the command line into the list of files to read."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+# Never configuration a stack deploys with, and often huge.
+SKIP_DIRS = frozenset(
+    (".git", ".hg", ".svn", ".terraform", "node_modules", "__pycache__", ".tox", ".nox",
+     ".mypy_cache", ".pytest_cache", ".ruff_cache", ".venv", "venv", ".direnv")
+)
+
+
+class PathError(Exception):
+    pass
+
+
+def _skipped(parts: list[str]) -> bool:
+    return any(part in SKIP_DIRS for part in parts)
+
+
+def _git_files(folder: str) -> list[str] | None:
+    """Files git would show for ``folder`` (tracked, plus untracked not ignored), or None when
+    the folder is not in a git work tree. Honours every .gitignore, .git/info/exclude and the
+    global excludes file exactly as git does."""
+    try:
+        out = subprocess.run(
+            ["git", "-C", folder, "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if out.returncode != 0:
+        return None
+    files = []
+    venvs: dict[str, bool] = {}
+    for raw in out.stdout.split(b"\0"):
+        if not raw:
+            continue
+        rel = os.fsdecode(raw)
+        parts = rel.split("/")
+        if _skipped(parts[:-1]) or _in_venv(folder, parts[:-1], venvs):
+            continue
+        files.append(os.path.join(folder, rel))
+    return files
+
+
+def _in_venv(folder: str, dirs: list[str], cache: dict[str, bool]) -> bool:
+    current = folder
+    for part in dirs:
+        current = os.path.join(current, part)
+        hit = cache.get(current)
+        if hit is None:
+            hit = cache[current] = os.path.isfile(os.path.join(current, "pyvenv.cfg"))
+        if hit:
+            return True
+    return False
+
+
+def _walk(folder: str) -> list[str]:
+    files = []
+    for root, dirs, names in os.walk(folder):  # symlinked folders are not followed: no loops
+        dirs[:] = sorted(
+            d for d in dirs
+            if d not in SKIP_DIRS and not os.path.isfile(os.path.join(root, d, "pyvenv.cfg"))
+        )
+        files.extend(os.path.join(root, n) for n in names)
+    return files
+
+
+def collect(paths: list[str]) -> list[str]:
+    """Absolute paths of the files to consider, sorted, each once. Files named explicitly are
+    always included; folders are walked."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for path in paths:
+        if os.path.isdir(path):
+            listed = _git_files(path)
+            candidates = listed if listed is not None else _walk(path)
+        elif os.path.lexists(path):
+            candidates = [path]
+        else:
+            raise PathError(f"{path}: no such file or directory")
+        for candidate in candidates:
+            absolute = os.path.abspath(candidate)
+            if absolute not in seen:
+                seen.add(absolute)
+                out.append(absolute)
+    out.sort()
+    return out
+
+
+def display_path(absolute: str, root: str) -> str:
+    """The path reports show: relative to the scan root with forward slashes when below it."""
+    rel = os.path.relpath(absolute, root)
+    if rel.startswith(".."):
+        return absolute.replace(os.sep, "/")
+    return rel.replace(os.sep, "/")

@@ -1,0 +1,102 @@
+"""The data that flows from rules to reporters: severities, findings, scanned files."""
+
+from __future__ import annotations
+
+import hashlib
+
+SEVERITIES = ("critical", "high", "medium", "low")
+RANK = {name: len(SEVERITIES) - i for i, name in enumerate(SEVERITIES)}  # critical = 4 ... low = 1
+
+# Kinds of file promguard recognises; rules name the kinds they read. Kinds without a parser yet
+# are recognised so that their issues only have to add the parser and the rules.
+KINDS = (
+    "prometheus",
+    "alertmanager",
+    "webconfig",
+    "compose",
+    "nginx",
+    "terraform",
+    "dockerfile",
+    "any",  # rules about the file itself (parse errors, suppressions), whatever its kind
+)
+
+
+class Finding:
+    __slots__ = (
+        "rule_id",
+        "severity",
+        "message",
+        "path",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "key_path",
+        "fix",
+        "fingerprint",
+        "suppression",
+    )
+
+    def __init__(
+        self,
+        rule_id: str,
+        severity: str,
+        message: str,
+        path: str,
+        line: int,
+        column: int = 1,
+        end_line: int | None = None,
+        end_column: int | None = None,
+        key_path: str = "",
+        fix: str = "",
+    ):
+        self.rule_id = rule_id
+        self.severity = severity
+        self.message = message
+        self.path = path
+        self.line = max(1, line)
+        self.column = max(1, column)
+        self.end_line = end_line if end_line and end_line >= self.line else self.line
+        if end_column is None or (self.end_line == self.line and end_column <= self.column):
+            end_column = self.column + 1
+        self.end_column = end_column
+        self.key_path = key_path
+        self.fix = fix
+        self.fingerprint = ""
+        self.suppression: str | None = None  # the reason given in a suppression comment
+
+    def sort_key(self):
+        return (self.path, self.line, self.column, self.rule_id, self.key_path, self.message)
+
+    def as_dict(self) -> dict:
+        data = {
+            "rule_id": self.rule_id,
+            "severity": self.severity,
+            "message": self.message,
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+            "key_path": self.key_path,
+            "fingerprint": self.fingerprint,
+            "fix": self.fix,
+        }
+        if self.suppression is not None:
+            data["suppression"] = self.suppression
+        return data
+
+
+def assign_fingerprints(findings: list[Finding]) -> None:
+    """A fingerprint that survives edits above the finding: rule, file and key path, not the line.
+    Findings that share all three (two ${VAR} in one value) are told apart by their order."""
+    counts: dict[tuple[str, str, str], int] = {}
+    for finding in findings:
+        base = (finding.rule_id, finding.path, finding.key_path or finding.message)
+        n = counts.get(base, 0)
+        counts[base] = n + 1
+        text = "\x1f".join(base + (str(n),))
+        finding.fingerprint = hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+MASK = "********"  # the same for every value: a prefix or a length would leak part of a secret

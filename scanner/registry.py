@@ -1,0 +1,92 @@
+"""Loading and checking rules. Built-in families are entry points of promguard's own
+distribution, so they load exactly like a third-party plugin does."""
+
+from __future__ import annotations
+
+import importlib
+import re
+
+from .model import KINDS, SEVERITIES
+from .plugins import entry_points, search_path
+from .rule import Rule
+
+_ID = re.compile(r"^[A-Z][A-Z0-9]*[0-9]+$")
+_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_PRECISIONS = ("very-high", "high", "medium", "low")
+_REQUIRED = ("name", "title", "description", "fix")
+
+
+class RuleLoadError(Exception):
+    """A rule or plugin that cannot be used; the message names where it came from."""
+
+
+def _rules_of(obj) -> list[type[Rule]]:
+    if isinstance(obj, type) and issubclass(obj, Rule):
+        return [obj]
+    if isinstance(obj, (list, tuple)):
+        return [r for item in obj for r in _rules_of(item)]
+    rules = getattr(obj, "RULES", None)  # a module listing its rules
+    if rules is not None:
+        return _rules_of(rules)
+    raise RuleLoadError(f"{obj!r} is not a Rule subclass, a list of them, or a module with RULES")
+
+
+def _problems(rule: Rule) -> list[str]:
+    problems = []
+    if not isinstance(rule.id, str) or not _ID.match(rule.id):
+        problems.append(f"id {rule.id!r} is not letters followed by digits (e.g. ACME001)")
+    for field in _REQUIRED:
+        if not isinstance(getattr(rule, field), str) or not getattr(rule, field).strip():
+            problems.append(f"missing {field}")
+    if rule.name and not _NAME.match(rule.name):
+        problems.append(f"name {rule.name!r} is not a lower-case slug")
+    if rule.severity not in SEVERITIES:
+        problems.append(f"severity {rule.severity!r} is not one of {', '.join(SEVERITIES)}")
+    if not rule.kinds:
+        problems.append("no file kinds")
+    for kind in rule.kinds:
+        if kind not in KINDS:
+            problems.append(f"unknown file kind {kind!r} (known: {', '.join(KINDS)})")
+    if not rule.references:
+        problems.append("no references")
+    for ref in rule.references:
+        if not isinstance(ref, str) or not ref.startswith("https://"):
+            problems.append(f"reference {ref!r} is not an https URL")
+    if rule.precision not in _PRECISIONS:
+        problems.append(f"precision {rule.precision!r} is not one of {', '.join(_PRECISIONS)}")
+    return problems
+
+
+def validate(rules: list[Rule]) -> None:
+    by_id: dict[str, Rule] = {}
+    for rule in rules:
+        problems = _problems(rule)
+        if problems:
+            raise RuleLoadError(f"rule {rule.id or '?'} from {rule.source}: {'; '.join(problems)}")
+        other = by_id.get(rule.id)
+        if other is not None:
+            raise RuleLoadError(
+                f"duplicate rule id {rule.id}: from {other.source} and from {rule.source}"
+            )
+        by_id[rule.id] = rule
+
+
+def load_rules(exclude: tuple[str, ...] = ()) -> list[Rule]:
+    """Every rule of every installed family, validated, sorted by id."""
+    rules: list[Rule] = []
+    for ep in entry_points(search_path(exclude)):
+        module_name, _, attr = ep.value.partition(":")
+        source = f"{ep.distribution} entry point {ep.name!r} ({ep.value})"
+        try:
+            obj = importlib.import_module(module_name.strip())
+            for part in filter(None, attr.strip().split(".")):
+                obj = getattr(obj, part)
+        except Exception as exc:  # a broken plugin must not look like a broken scan
+            raise RuleLoadError(f"cannot load {source}: {type(exc).__name__}: {exc}") from exc
+        for cls in _rules_of(obj):
+            rule = cls()
+            rule.source = source
+            rules.append(rule)
+    validate(rules)
+    rules.sort(key=lambda r: r.id)
+    return rules

@@ -1,0 +1,48 @@
+"""Findings for people: ``path:line:col: SEVERITY RULE-ID message`` and a fix hint below."""
+
+from __future__ import annotations
+
+from ..model import SEVERITIES
+
+_COLOURS = {"critical": "\033[1;35m", "high": "\033[1;31m", "medium": "\033[33m", "low": "\033[36m"}
+_DIM = "\033[2m"
+_BOLD = "\033[1m"
+_RESET = "\033[0m"
+
+
+def render(result, colour: bool = False, quiet: bool = False) -> str:
+    def paint(code: str, text: str) -> str:
+        return f"{code}{text}{_RESET}" if colour else text
+
+    lines = []
+    for f in result.findings:
+        where = paint(_BOLD, f"{f.path}:{f.line}:{f.column}:")
+        severity = paint(_COLOURS[f.severity], f.severity.upper())
+        lines.append(f"{where} {severity} {f.rule_id} {f.message}")
+        if f.fix and not quiet:
+            lines.append(paint(_DIM, f"    fix: {f.fix}"))
+    if not quiet:
+        if lines:
+            lines.append("")
+        lines.append(summary(result))
+    for error in result.errors:
+        lines.append(f"error: {error}")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def summary(result) -> str:
+    counts = {s: 0 for s in SEVERITIES}
+    for f in result.findings:
+        counts[f.severity] += 1
+    total = len(result.findings)
+    noun = "finding" if total == 1 else "findings"
+    parts = [f"{counts[s]} {s}" for s in SEVERITIES if counts[s]]
+    text = f"{total} {noun}" + (f" ({', '.join(parts)})" if parts else "")
+    files = "file" if result.files_scanned == 1 else "files"
+    text += f" in {result.files_scanned} {files} scanned"
+    if result.suppressed:
+        text += f"; {len(result.suppressed)} suppressed"
+    if result.parse_errors:
+        unread = "file" if result.parse_errors == 1 else "files"
+        text += f"; {result.parse_errors} {unread} could not be parsed"
+    return text + "."

@@ -1,0 +1,79 @@
+"""The Rule interface that built-in and third-party rules implement.
+
+A rule is a class with its metadata as class attributes and a ``check`` method::
+
+    from promguard.rule import Rule
+
+    class NoFooInPrometheus(Rule):
+        id = "ACME001"                     # unique, stable forever: alerts are keyed on it
+        name = "no-foo"                    # a slug
+        title = "foo is set in prometheus.yml"
+        severity = "medium"                # critical | high | medium | low
+        kinds = ("prometheus",)            # which parsed files the rule reads
+        description = "What the rule catches."
+        rationale = "Why it matters."
+        fix = "How to fix it."
+        references = ("https://prometheus.io/docs/...",)   # primary sources, https only
+        tags = ("secrets",)                # optional; "security" is always added
+        cwe = ("CWE-798",)                 # optional
+
+        def check(self, doc):
+            for root in doc.roots:
+                node = root.get("foo") if hasattr(root, "get") else None
+                if node is not None:
+                    yield self.report(doc, node, "foo is set")
+
+``doc`` is a scanner.document.Document: its ``roots`` are the YAML documents of the file as
+located nodes (scanner.parsers.yaml_tree). A rule keeps no state between files and yields one
+finding per problem, each at the exact key or value it is about.
+"""
+
+from __future__ import annotations
+
+from .model import Finding
+
+
+class Rule:
+    id: str = ""
+    name: str = ""
+    title: str = ""
+    severity: str = ""
+    kinds: tuple[str, ...] = ()
+    description: str = ""
+    rationale: str = ""
+    fix: str = ""
+    references: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    cwe: tuple[str, ...] = ()
+    precision: str = "high"  # SARIF precision: very-high | high | medium | low
+    source: str = ""  # filled in by the loader: the entry point that provided the rule
+
+    def check(self, doc):
+        """Yield Finding objects for ``doc``."""
+        return ()
+
+    def report(
+        self,
+        doc,
+        node,
+        message: str,
+        *,
+        end=None,
+        severity: str | None = None,
+        fix: str | None = None,
+        key_path: str | None = None,
+    ) -> Finding:
+        """A finding that starts at ``node`` and ends where ``end`` (default ``node``) ends."""
+        end = end if end is not None else node
+        return Finding(
+            self.id,
+            severity or self.severity,
+            message,
+            doc.path,
+            node.line,
+            node.column,
+            end.end_line,
+            end.end_column,
+            key_path if key_path is not None else node.path,
+            fix if fix is not None else self.fix,
+        )
