@@ -1,1 +1,253 @@
-RULES = []
+"""Rules for alertmanager.yml, the file given to ``alertmanager --config.file``."""
+
+from __future__ import annotations
+
+from promguard.model import MASK
+from promguard.parsers.yaml_tree import Mapping, Scalar, Sequence, scalars
+from promguard.rule import Rule
+
+from .common import unknown_key_findings, env_references, is_loopback, url_host
+
+AM_DOCS = "https://prometheus.io/docs/alerting/latest/configuration/"
+AM_CHANGELOG = "https://github.com/prometheus/alertmanager/blob/main/CHANGELOG.md"
+# Fields whose value is where notifications (and so alert contents) are sent.
+_URL_KEYS = frozenset(("url", "api_url", "webhook_url", "slack_api_url"))
+_SMTP_AUTH = ("auth_password", "auth_password_file", "auth_secret", "auth_secret_file",
+              "auth_username")
+_GLOBAL_SMTP_AUTH = ("smtp_auth_password", "smtp_auth_password_file", "smtp_auth_secret",
+                     "smtp_auth_secret_file", "smtp_auth_username")
+
+
+def _schema():
+    from .alertmanager_schema import ALERTMANAGER
+
+    return ALERTMANAGER
+
+
+def _email_configs(root: Mapping):
+    receivers = root.get("receivers")
+    if not isinstance(receivers, Sequence):
+        return
+    for receiver in receivers:
+        configs = receiver.get("email_configs") if isinstance(receiver, Mapping) else None
+        if isinstance(configs, Sequence):
+            for config in configs:
+                if isinstance(config, Mapping):
+                    yield config
+
+
+def _implicit_tls(smarthost: str | None) -> bool:
+    """Port 465 is SMTP over TLS from the first byte; require_tls (STARTTLS) does not apply."""
+    return bool(smarthost) and smarthost.rstrip().endswith(":465")
+
+
+class InlineSecret(Rule):
+    id = "AM01"
+    name = "inline-secret"
+    title = "Plaintext secret in alertmanager.yml"
+    severity = "medium"
+    kinds = ("alertmanager",)
+    description = (
+        "An integration secret (SMTP password, Slack/Discord/Teams webhook URL, PagerDuty "
+        "routing or service key, Opsgenie/VictorOps API key, Telegram bot token, Pushover "
+        "keys, webhook URL, http_config credentials ...) is written in the file although "
+        "Alertmanager can read it from a file."
+    )
+    rationale = (
+        "Whoever holds these values can page the on-call team, post into chat channels or "
+        "silence the integration. alertmanager.yml is committed, mounted and shown on the "
+        "/#/status page and the /api/v2/status endpoint (only fields typed as secret are masked)."
+    )
+    fix = "Move the value into a file readable only by Alertmanager and use the `*_file` field."
+    references = (AM_DOCS, AM_CHANGELOG)
+    tags = ("secrets",)
+    cwe = ("CWE-798", "CWE-256")
+
+    def check(self, doc):
+        from promguard.schema import secrets
+
+        for root in doc.mappings():
+            for key, value, spec in secrets(root, _schema()):
+                if env_references(value.text):
+                    continue  # AM02 reports the unexpanded reference
+                shown = f"`{key.text}: {MASK}`"
+                if spec.twin:
+                    since = f" (Alertmanager {spec.since} and later)" if spec.since else ""
+                    yield self.report(
+                        doc, value,
+                        f"plaintext secret in `{value.path}` ({shown})",
+                        fix=f"Put the value in a file readable only by Alertmanager and set "
+                        f"`{spec.twin}`{since} instead of `{key.text}`.",
+                    )
+                else:
+                    yield self.report(
+                        doc, value,
+                        f"plaintext secret in `{value.path}` ({shown}); this field has no file "
+                        "variant",
+                        severity="low",
+                        fix="Prefer the platform's credential chain (an IAM role for SNS) over "
+                        "a literal key; otherwise keep the file readable only by Alertmanager.",
+                    )
+
+
+class UnexpandedVariable(Rule):
+    id = "AM02"
+    name = "unexpanded-env-var"
+    title = "Environment variable reference that Alertmanager never expands"
+    severity = "high"
+    kinds = ("alertmanager",)
+    description = (
+        "A value contains `${VAR}` or `$VAR`. Alertmanager does not expand environment "
+        "variables in its configuration file; the text is used as written."
+    )
+    rationale = (
+        "The integration is configured with the literal text `${VAR}`: notifications fail with "
+        "an authentication error, or go to a wrong address, and nobody is paged."
+    )
+    fix = (
+        "Use the integration's `*_file` field and mount the secret as a file, or render the "
+        "file before Alertmanager starts (envsubst, an init container, Helm)."
+    )
+    references = (AM_DOCS,)
+    tags = ("secrets", "misconfiguration")
+
+    def check(self, doc):
+        for root in doc.mappings():
+            for value in scalars(root):
+                names = env_references(value.text)
+                if names:
+                    shown = ", ".join(f"`${{{n}}}`" for n in dict.fromkeys(names))
+                    yield self.report(
+                        doc, value,
+                        f"{shown} in `{value.path}` is not expanded: Alertmanager uses the "
+                        "literal text",
+                    )
+
+
+class SmtpAuthWithoutTls(Rule):
+    id = "AM03"
+    name = "smtp-auth-without-tls"
+    title = "SMTP authentication with TLS switched off"
+    severity = "medium"
+    kinds = ("alertmanager",)
+    description = (
+        "`smtp_require_tls: false` (global) or `require_tls: false` (email receiver) while SMTP "
+        "authentication is configured, on a smarthost that does not use implicit TLS (port 465)."
+    )
+    rationale = (
+        "Without STARTTLS the SMTP username and password, and every alert, cross the network "
+        "in clear text. A network attacker can read them or strip the STARTTLS offer."
+    )
+    fix = "Remove `require_tls: false` (the default is true) or use a smarthost on port 465."
+    references = (AM_DOCS + "#email_config",)
+    tags = ("tls", "secrets")
+    cwe = ("CWE-319",)
+
+    def check(self, doc):
+        for root in doc.mappings():
+            glob = root.get("global")
+            glob = glob if isinstance(glob, Mapping) else None
+            global_auth = glob is not None and any(glob.text(k) for k in _GLOBAL_SMTP_AUTH)
+            global_host = glob.text("smtp_smarthost") if glob is not None else None
+            value = glob.get("smtp_require_tls") if glob is not None else None
+            uses_global = global_auth or any(
+                any(c.text(k) for k in _SMTP_AUTH) and c.get("require_tls") is None
+                for c in _email_configs(root)
+            )
+            if (isinstance(value, Scalar) and value.as_bool() is False and uses_global
+                    and not _implicit_tls(global_host)):
+                yield self.report(doc, value, "smtp_require_tls is false while SMTP "
+                                  "authentication is configured: the password is sent in clear")
+            for config in _email_configs(root):
+                value = config.get("require_tls")
+                if not isinstance(value, Scalar) or value.as_bool() is not False:
+                    continue
+                auth = any(config.text(k) for k in _SMTP_AUTH) or global_auth
+                host = config.text("smarthost") or global_host
+                if auth and not _implicit_tls(host):
+                    yield self.report(doc, value, "require_tls is false while SMTP "
+                                      "authentication is configured: the password is sent in clear")
+
+
+class InsecureSkipVerify(Rule):
+    id = "AM04"
+    name = "tls-verification-disabled"
+    title = "TLS certificate verification disabled for a notifier"
+    severity = "medium"
+    kinds = ("alertmanager",)
+    description = "A tls_config (http_config or email) sets `insecure_skip_verify: true`."
+    rationale = (
+        "Without certificate verification anyone on the path can impersonate the chat, paging "
+        "or mail service, read every alert and capture the credentials Alertmanager sends."
+    )
+    fix = "Give the CA in `ca_file` and remove insecure_skip_verify."
+    references = (AM_DOCS + "#tls_config",)
+    tags = ("tls",)
+    cwe = ("CWE-295",)
+
+    def check(self, doc):
+        from promguard.schema import matches
+
+        for root in doc.mappings():
+            for key, value, _spec in matches(root, _schema()):
+                if (key.text == "insecure_skip_verify" and isinstance(value, Scalar)
+                        and value.as_bool() is True):
+                    yield self.report(doc, value, "TLS certificate verification is disabled in "
+                                      f"`{value.path}`")
+
+
+class PlainHttpNotifier(Rule):
+    id = "AM07"
+    name = "plain-http-notifier"
+    title = "Notifications sent over plain HTTP to another host"
+    severity = "low"
+    kinds = ("alertmanager",)
+    description = "A webhook or chat URL uses http:// to a host that is not loopback."
+    rationale = (
+        "Alerts carry label values, annotations and links into the monitored systems; over plain "
+        "HTTP they, and any token in the URL, can be read or altered on the way."
+    )
+    fix = "Use an https:// URL, or keep the receiver on the same host (loopback)."
+    references = (AM_DOCS + "#webhook_config",)
+    tags = ("tls",)
+    cwe = ("CWE-319",)
+
+    def check(self, doc):
+        from promguard.schema import matches
+
+        for root in doc.mappings():
+            for key, value, _spec in matches(root, _schema()):
+                if key.text not in _URL_KEYS or not isinstance(value, Scalar):
+                    continue
+                if value.text.lower().startswith("http://") and not is_loopback(url_host(value.text)):
+                    yield self.report(doc, value, f"`{value.path}` sends notifications over "
+                                      f"plain HTTP to {url_host(value.text) or 'another host'}")
+
+
+class UnknownAlertmanagerKey(Rule):
+    id = "AM10"
+    name = "unknown-key"
+    title = "Unknown key in alertmanager.yml"
+    severity = "medium"
+    kinds = ("alertmanager",)
+    description = "alertmanager.yml has a key that Alertmanager does not know at that place."
+    rationale = (
+        "Alertmanager decodes its configuration strictly: an unknown or misspelt key stops it "
+        "from starting or reloading, so alerts are routed by the old configuration or not at all."
+    )
+    fix = "Correct the spelling or indentation, or remove the key; `amtool check-config` agrees."
+    references = (AM_DOCS, "https://github.com/prometheus/alertmanager#amtool")
+    tags = ("misconfiguration",)
+
+    def check(self, doc):
+        return unknown_key_findings(self, doc, _schema(), "Alertmanager refuses to load this file")
+
+
+RULES = [
+    InlineSecret,
+    UnexpandedVariable,
+    SmtpAuthWithoutTls,
+    InsecureSkipVerify,
+    PlainHttpNotifier,
+    UnknownAlertmanagerKey,
+]

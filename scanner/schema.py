@@ -105,7 +105,19 @@ def matches(node: Node, schema):
 
 
 def secrets(node: Node, schema):
-    """Every secret field that holds a literal value, as (key, value, Secret)."""
+    """Every secret that holds a literal value, as (key, value, Secret); a secret list or map
+    (http_headers secrets) yields each of its values with the key that holds it."""
     for key, value, spec in matches(node, schema):
-        if isinstance(spec, Secret) and isinstance(value, Scalar) and not value.is_null:
+        yield from _literal_secrets(key, value, spec)
+
+
+def _literal_secrets(key: Scalar, value: Node, spec):
+    if isinstance(spec, Secret):
+        if isinstance(value, Scalar) and not value.is_null and value.text.strip():
             yield key, value, spec
+    elif isinstance(spec, list) and isinstance(value, Sequence):
+        for item in value.items:
+            yield from _literal_secrets(key, item, spec[0])
+    elif isinstance(spec, MapOf) and isinstance(value, Mapping):
+        for child_key, child in value.entries:
+            yield from _literal_secrets(child_key, child, spec.value)

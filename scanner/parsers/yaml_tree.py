@@ -256,3 +256,20 @@ def walk(node: Node):
                 stack.append(value)
         elif isinstance(current, Sequence):
             stack.extend(current.items)
+
+
+def scalars(node: Node):
+    """Every scalar value (not key) below ``node``, each shared subtree visited once."""
+    seen: set[int] = set()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, Scalar):
+            yield current
+        elif isinstance(current, Mapping):
+            stack.extend(value for _, value in current.entries)
+        elif isinstance(current, Sequence):
+            stack.extend(current.items)

@@ -1,0 +1,66 @@
+"""Checks shared by the rule families of Go programs' YAML configs (Prometheus, Alertmanager)."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from promguard.model import MASK
+
+# ${NAME}, ${NAME:-default} and friends; $NAME only in capitals, because a bare $word is common
+# inside passwords and regular expressions, while environment variables are written in capitals.
+_ENV = re.compile(
+    r"\$\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?:[:?+=-][^}]*)?\}|\$(?P<bare>[A-Z_][A-Z0-9_]{2,})\b"
+)
+_TEMPLATE = re.compile(r"\{\{.*?\}\}", re.DOTALL)  # Go templates keep their own $variables
+_USERINFO = re.compile(r"^[a-z][a-z0-9+.-]*://[^/@\s]*:[^/@\s]+@", re.IGNORECASE)
+_LOOPBACK = ("localhost", "127.", "::1", "[::1]")
+
+OLD_TLS = {"TLS10": "TLS 1.0", "TLS11": "TLS 1.1"}
+
+
+def env_references(text: str) -> list[str]:
+    """The environment variables ``text`` refers to, as a shell or docker compose would see
+    them; ``$$`` is an escaped dollar and Go template blocks are left out."""
+    if "$" not in text:
+        return []
+    text = _TEMPLATE.sub("", text.replace("$$", ""))
+    return [m.group("braced") or m.group("bare") for m in _ENV.finditer(text)]
+
+
+def has_userinfo_password(url: str) -> bool:
+    """True for scheme://user:password@host, the credential form that ends up in logs and UIs."""
+    return bool(_USERINFO.match(url.strip()))
+
+
+def masked_url(url: str) -> str:
+    parts = urlsplit(url.strip())
+    host = parts.hostname or ""
+    user = parts.username or ""
+    return f"{parts.scheme}://{user}:{MASK}@{host}{':' + str(parts.port) if parts.port else ''}"
+
+
+def is_loopback(host: str) -> bool:
+    host = host.strip().lower()
+    return host.startswith(_LOOPBACK)
+
+
+def url_host(url: str) -> str:
+    try:
+        return urlsplit(url.strip()).hostname or ""
+    except ValueError:
+        return ""
+
+
+def unknown_key_findings(rule, doc, schema, consequence: str, skip=frozenset()):
+    """Findings for keys a strictly-decoding Go program rejects; ``consequence`` says what the
+    program then does."""
+    from promguard.schema import unknown_keys
+
+    for root in doc.mappings():
+        for unknown in unknown_keys(root, schema, skip=skip):
+            where = f" in `{unknown.parent_path}`" if unknown.parent_path else " at the top level"
+            hint = f"; did you mean `{unknown.suggestion}`?" if unknown.suggestion else ""
+            yield rule.report(
+                doc, unknown.key, f"unknown key `{unknown.key.text}`{where}: {consequence}{hint}"
+            )

@@ -1,0 +1,72 @@
+"""Per-rule fixtures: tests/fixtures/<RULE-ID>/bad*.<ext> must make the rule fire, good*.<ext>
+must not. Each expected finding is marked with a comment ``# expect: RULE-ID[, RULE-ID]``: at
+the end of the finding's line, or alone on the line before it. The exact set of (line, rule)
+pairs is compared, so a finding nobody expected fails the test too."""
+
+import os
+import re
+
+import pytest
+
+from conftest import FIXTURES
+
+_EXPECT = re.compile(r"#\s*expect:\s*([A-Z0-9, ]+?)\s*$")
+
+
+def expected(path):
+    pairs = set()
+    with open(path, encoding="utf-8") as fh:
+        lines = fh.read().splitlines()
+    for number, line in enumerate(lines, 1):
+        match = _EXPECT.search(line)
+        if not match:
+            continue
+        ids = [i.strip() for i in match.group(1).split(",") if i.strip()]
+        own_line = line.lstrip().startswith("#")
+        target = number + 1 if own_line else number
+        pairs.update((target, rule_id) for rule_id in ids)
+    return pairs
+
+
+def fixture_files():
+    for rule_id in sorted(os.listdir(FIXTURES)):
+        folder = os.path.join(FIXTURES, rule_id)
+        for name in sorted(os.listdir(folder)):
+            yield pytest.param(rule_id, os.path.join(folder, name), id=f"{rule_id}/{name}")
+
+
+_OPTIONS = re.compile(r"#\s*fixture-max-file-bytes:\s*(\d+)")
+
+
+@pytest.mark.parametrize("rule_id,path", list(fixture_files()))
+def test_fixture(scan, rules, rule_id, path, monkeypatch):
+    with open(path, encoding="utf-8") as fh:
+        option = _OPTIONS.search(fh.readline())
+    if option:  # lets the size-limit rule have a small fixture
+        monkeypatch.setattr("promguard.limits.MAX_FILE_BYTES", int(option.group(1)))
+    result = scan(path)
+    found = {(f.line, f.rule_id) for f in result.findings}
+    assert found == expected(path), "\n".join(
+        f"{f.line}:{f.column} {f.rule_id} {f.message}" for f in result.findings
+    )
+    fired = {r for _, r in found}
+    if os.path.basename(path).startswith("bad"):
+        assert rule_id in fired
+    else:
+        assert rule_id not in fired
+
+
+def test_every_rule_has_bad_and_good_fixtures(rules):
+    missing = []
+    for rule in rules:
+        folder = os.path.join(FIXTURES, rule.id)
+        names = os.listdir(folder) if os.path.isdir(folder) else []
+        for prefix in ("bad", "good"):
+            if not any(n.startswith(prefix) for n in names):
+                missing.append(f"{rule.id}/{prefix}")
+    assert not missing
+
+
+def test_fixture_folders_name_real_rules(rules):
+    ids = {rule.id for rule in rules}
+    assert set(os.listdir(FIXTURES)) <= ids
