@@ -144,14 +144,16 @@ class _Builder:
     """Turns composer nodes into located nodes, sharing aliased nodes instead of copying them."""
 
     def __init__(self):
-        self.seen: dict[int, Node] = {}
+        # Keyed by id() of the composer node; the node itself is kept in the value so that its
+        # id cannot be reused by another object while this map is alive.
+        self.seen: dict[int, tuple[object, Node]] = {}
         self.count = 0
         self.duplicates: list[Duplicate] = []
 
     def build(self, node, path: str, depth: int) -> Node:
-        built = self.seen.get(id(node))
-        if built is not None:
-            return built  # an alias: the same subtree, counted once
+        known = self.seen.get(id(node))
+        if known is not None:
+            return known[1]  # an alias: the same subtree, counted once
         if depth > MAX_YAML_DEPTH:
             raise YamlError(
                 f"nesting deeper than {MAX_YAML_DEPTH} levels; file skipped",
@@ -164,18 +166,18 @@ class _Builder:
         if isinstance(node, yaml.ScalarNode):
             out = Scalar(node.value, node.style or None)  # libyaml says "" for plain
             out._place(node.start_mark, node.end_mark, path)
-            self.seen[id(node)] = out
+            self.seen[id(node)] = (node, out)
             return out
         if isinstance(node, yaml.SequenceNode):
             seq = Sequence()
             seq._place(node.start_mark, node.end_mark, path)
-            self.seen[id(node)] = seq
+            self.seen[id(node)] = (node, seq)
             for i, item in enumerate(node.value):
                 seq.items.append(self.build(item, f"{path}[{i}]", depth + 1))
             return seq
         mapping = Mapping()
         mapping._place(node.start_mark, node.end_mark, path)
-        self.seen[id(node)] = mapping
+        self.seen[id(node)] = (node, mapping)
         merges = []
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE_TAG:
@@ -226,8 +228,11 @@ def parse_yaml(text: str) -> YamlFile:
     documents: list[Node] = []
     try:
         for root in yaml.compose_all(text, Loader=_Loader):
-            if root is not None:
-                documents.append(builder.build(root, "", 0))
+            if root is None or (isinstance(root, yaml.ScalarNode) and not root.style
+                                and root.value in _NULLS):
+                continue  # an empty document
+            builder.seen.clear()  # anchors do not reach across documents
+            documents.append(builder.build(root, "", 0))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1

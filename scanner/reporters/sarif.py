@@ -24,6 +24,9 @@ SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "
 LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note"}
 
 
+_ALWAYS = frozenset(("level",))  # explicit even where it equals SARIF's default "warning"
+
+
 def _to_json(obj):
     """sarif-om objects to plain JSON data, leaving out fields that keep their default."""
     if isinstance(obj, list):
@@ -40,9 +43,10 @@ def _to_json(obj):
         default = field.default
         if isinstance(default, attr.Factory):
             default = default.factory()
-        if default is not attr.NOTHING and value == default:
+        name = field.metadata["schema_property_name"]
+        if default is not attr.NOTHING and value == default and name not in _ALWAYS:
             continue
-        out[field.metadata["schema_property_name"]] = _to_json(value)
+        out[name] = _to_json(value)
     return out
 
 

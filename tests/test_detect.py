@@ -1,0 +1,63 @@
+"""File kinds by name and by content; content wins over a misleading name."""
+
+import pytest
+
+from promguard.detect import kind_by_name, yaml_kind
+from promguard.parsers.yaml_tree import parse_yaml
+
+
+@pytest.mark.parametrize(
+    "path,kind",
+    [
+        ("prometheus.yml", "prometheus"),
+        ("deploy/prometheus-prod.yaml", "prometheus"),
+        ("alertmanager.yml", "alertmanager"),
+        ("web-config.yml", "webconfig"),
+        ("web.yml", "webconfig"),
+        ("docker-compose.override.yml", "compose"),
+        ("compose.yaml", "compose"),
+        ("main.tf", "terraform"),
+        ("Dockerfile", "dockerfile"),
+        ("Dockerfile.prometheus", "dockerfile"),
+        ("build/app.dockerfile", "dockerfile"),
+        ("nginx.conf", "nginx"),
+        ("deploy/nginx/site.conf", "nginx"),
+        ("etc/sites-enabled/default.conf", "nginx"),
+        ("settings.conf", None),
+        ("values.yaml", None),
+    ],
+)
+def test_kind_by_name(path, kind):
+    assert kind_by_name(path) == kind
+
+
+def kind(text, name=None):
+    parsed = parse_yaml(text)
+    roots = [d for d in parsed.documents if hasattr(d, "keys")]
+    root = roots[0] if roots else None
+    return yaml_kind(name, set(root.keys()) if root is not None else None, root)
+
+
+def test_content_decides_for_unhelpful_names():
+    assert kind("scrape_configs: []\n") == "prometheus"
+    assert kind("route: {receiver: a}\nreceivers: [{name: a}]\n") == "alertmanager"
+    assert kind("basic_auth_users: {a: b}\n") == "webconfig"
+    assert kind("services:\n  web: {image: nginx}\n") == "compose"
+    assert kind("foo: bar\n") is None
+
+
+def test_content_wins_over_a_misleading_name():
+    assert kind("services:\n  p: {image: prom/prometheus}\n", "prometheus") == "compose"
+    assert kind("apiVersion: v1\nkind: ConfigMap\n", "prometheus") is None
+    assert kind("groups:\n  - name: rules\n", "prometheus") is None
+
+
+def test_gitlab_ci_services_list_is_not_compose():
+    assert kind("services:\n  - docker:dind\nstages: [build]\n") is None
+
+
+def test_name_alone_needs_content_that_fits():
+    assert kind("global:\n  scrape_interval: 15s\n", "prometheus") == "prometheus"
+    assert kind("", "prometheus") == "prometheus"
+    # A Helm values file called prometheus-values.yml is not a prometheus.yml.
+    assert kind("server:\n  replicas: 2\nalertmanagerFiles: {}\n", "prometheus") is None

@@ -1,0 +1,133 @@
+"""SARIF 2.1.0 output: valid against the OASIS schema and shaped the way GitHub code scanning
+needs it (see the project's SARIF notes: rules metadata, security-severity, one location with
+a relative URI and a full region, our own fingerprint key)."""
+
+import json
+import os
+
+import pytest
+from jsonschema import Draft4Validator
+
+SCHEMA = os.path.join(os.path.dirname(__file__), "data", "sarif-schema-2.1.0.json")
+
+PROM = """\
+web:
+  tls_server_config: {cert_file: a.crt, key_file: a.key}
+scrape_configs:
+  - job_name: node
+    basic_auth: {username: u, password: not-a-file}  # promguard: ignore[PROM06] lab network
+    static_configs:
+      - targets: ["node:9100"]
+"""
+
+
+@pytest.fixture(scope="module")
+def validator():
+    with open(SCHEMA, encoding="utf-8") as fh:
+        return Draft4Validator(json.load(fh))
+
+
+def sarif_of(cli, folder):
+    run = cli("scan", "--format", "sarif", ".", cwd=folder)
+    return run, json.loads(run.stdout)
+
+
+def test_valid_against_the_schema(cli, tmp_path, validator):
+    sub = tmp_path / "conf"
+    sub.mkdir()
+    (sub / "prometheus.yml").write_text(PROM)
+    run, log = sarif_of(cli, tmp_path)
+    assert run.returncode == 1
+    errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(log)]
+    assert errors == []
+
+
+def test_github_requirements(cli, tmp_path):
+    (tmp_path / "prometheus.yml").write_text(PROM)
+    _, log = sarif_of(cli, tmp_path)
+    assert log["version"] == "2.1.0" and log["$schema"].endswith("sarif-2.1.0.json")
+    (run,) = log["runs"]
+    driver = run["tool"]["driver"]
+    assert driver["name"] == "promguard"
+    assert driver["semanticVersion"] == driver["version"]
+    assert driver["informationUri"].startswith("https://")
+    ids = [r["id"] for r in driver["rules"]]
+    assert len(ids) == len(set(ids))
+    for rule in driver["rules"]:
+        assert rule["name"] and rule["shortDescription"]["text"]
+        assert rule["fullDescription"]["text"] and len(rule["fullDescription"]["text"]) <= 1024
+        assert rule["help"]["text"] and rule["help"]["markdown"]
+        assert rule["helpUri"].startswith("https://")
+        props = rule["properties"]
+        assert "security" in props["tags"] and len(props["tags"]) <= 10
+        assert props["precision"] in ("very-high", "high", "medium", "low")
+        score = float(props["security-severity"])
+        assert isinstance(props["security-severity"], str) and 0 < score <= 10
+    results = run["results"]
+    assert results
+    for result in results:
+        rule = driver["rules"][result["ruleIndex"]]
+        assert rule["id"] == result["ruleId"]
+        assert result["level"] in ("error", "warning", "note")
+        assert result["message"]["text"]
+        (location,) = result["locations"]
+        physical = location["physicalLocation"]
+        assert physical["artifactLocation"]["uri"] == "prometheus.yml"
+        region = physical["region"]
+        assert {"startLine", "startColumn", "endLine", "endColumn"} <= set(region)
+        assert "primaryLocationLineHash" not in result["partialFingerprints"]
+        assert list(result["partialFingerprints"]) == ["promguardFindingHash/v1"]
+
+
+def test_levels_and_security_severity_follow_severity(cli, tmp_path):
+    (tmp_path / "prometheus.yml").write_text(PROM)
+    _, log = sarif_of(cli, tmp_path)
+    run = log["runs"][0]
+    rules = {r["id"]: r for r in run["tool"]["driver"]["rules"]}
+    assert rules["PROM01"]["properties"]["security-severity"] == "8.0"  # high: 7.0-8.9
+    assert rules["PG001"]["defaultConfiguration"]["level"] == "error"
+    levels = {r["ruleId"]: r["level"] for r in run["results"]}
+    assert levels["PROM01"] == "error" and levels["PROM02"] == "warning"
+
+
+def test_exact_region_of_a_finding(cli, tmp_path):
+    (tmp_path / "prometheus.yml").write_text(PROM)
+    _, log = sarif_of(cli, tmp_path)
+    (secret,) = [r for r in log["runs"][0]["results"] if r["ruleId"] == "PROM02"]
+    region = secret["locations"][0]["physicalLocation"]["region"]
+    # `not-a-file` on line 5: 1-based start column, exclusive end column.
+    assert region == {"startLine": 5, "startColumn": 41, "endLine": 5, "endColumn": 51}
+
+
+def test_suppressed_results_carry_the_justification(cli, tmp_path):
+    (tmp_path / "prometheus.yml").write_text(PROM)
+    _, log = sarif_of(cli, tmp_path)
+    (suppressed,) = [r for r in log["runs"][0]["results"] if "suppressions" in r]
+    assert suppressed["ruleId"] == "PROM06"
+    assert suppressed["suppressions"] == [{"kind": "inSource", "justification": "lab network"}]
+
+
+def test_empty_results_array_when_nothing_is_found(cli, tmp_path, validator):
+    (tmp_path / "prometheus.yml").write_text("scrape_configs: []\n")
+    run, log = sarif_of(cli, tmp_path)
+    assert run.returncode == 0
+    assert log["runs"][0]["results"] == []
+    assert not list(validator.iter_errors(log))
+
+
+def test_fingerprints_survive_lines_added_above(cli, tmp_path):
+    (tmp_path / "prometheus.yml").write_text(PROM)
+    _, before = sarif_of(cli, tmp_path)
+    (tmp_path / "prometheus.yml").write_text("# a new comment\n\n" + PROM)
+    _, after = sarif_of(cli, tmp_path)
+
+    def prints(log):
+        return {
+            (r["ruleId"], r["partialFingerprints"]["promguardFindingHash/v1"])
+            for r in log["runs"][0]["results"]
+        }
+
+    assert prints(before) == prints(after)
+    lines = [r["locations"][0]["physicalLocation"]["region"]["startLine"]
+             for r in after["runs"][0]["results"]]
+    assert min(lines) == 3
