@@ -6,7 +6,7 @@ from promguard.model import MASK
 from promguard.parsers.yaml_tree import Mapping, Scalar, Sequence, scalars
 from promguard.rule import Rule
 
-from .common import unknown_key_findings, env_references, is_loopback, url_host
+from .common import env_references, is_loopback, unknown_key_findings, url_carries_secret, url_host
 
 AM_DOCS = "https://prometheus.io/docs/alerting/latest/configuration/"
 AM_CHANGELOG = "https://github.com/prometheus/alertmanager/blob/main/CHANGELOG.md"
@@ -51,7 +51,8 @@ class InlineSecret(Rule):
         "An integration secret (SMTP password, Slack/Discord/Teams webhook URL, PagerDuty "
         "routing or service key, Opsgenie/VictorOps API key, Telegram bot token, Pushover "
         "keys, webhook URL, http_config credentials ...) is written in the file although "
-        "Alertmanager can read it from a file."
+        "Alertmanager can read it from a file. URLs count only when they carry a credential: "
+        "a known webhook service, userinfo, a token-like query parameter or path segment."
     )
     rationale = (
         "Whoever holds these values can page the on-call team, post into chat channels or "
@@ -70,6 +71,8 @@ class InlineSecret(Rule):
             for key, value, spec in secrets(root, _schema()):
                 if env_references(value.text):
                     continue  # AM02 reports the unexpanded reference
+                if key.text.endswith("url") and not url_carries_secret(value.text):
+                    continue  # a receiver's plain address, not a credential
                 shown = f"`{key.text}: {MASK}`"
                 if spec.twin:
                     since = f" (Alertmanager {spec.since} and later)" if spec.since else ""

@@ -33,6 +33,32 @@ def has_userinfo_password(url: str) -> bool:
     return bool(_USERINFO.match(url.strip()))
 
 
+_SECRET_PARAM = re.compile(r"(token|key|secret|sig|signature|code|auth|pass|pwd)", re.I)
+_WEBHOOK_HOSTS = ("hooks.slack.com", "discord.com", "discordapp.com", "outlook.office.com",
+                  "webhook.office.com", "logic.azure.com", "api.telegram.org",
+                  "chat.googleapis.com", "oapi.dingtalk.com", "open.feishu.cn")
+
+
+def url_carries_secret(url: str) -> bool:
+    """Does this URL work as a credential? Webhook services put the secret in the path or the
+    query; a plain http://receiver:8080/alerts holds nothing worth hiding."""
+    try:
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return True  # cannot tell: treat as the secret Alertmanager types it as
+    if parts.password or any(host == h or host.endswith("." + h) for h in _WEBHOOK_HOSTS):
+        return True
+    for pair in parts.query.split("&"):
+        name, _, value = pair.partition("=")
+        if value and _SECRET_PARAM.search(name):
+            return True
+    return any(
+        len(segment) >= 20 and any(c.isdigit() for c in segment) and any(c.isalpha() for c in segment)
+        for segment in parts.path.split("/")
+    )
+
+
 def masked_url(url: str) -> str:
     parts = urlsplit(url.strip())
     host = parts.hostname or ""

@@ -9,7 +9,7 @@ from promguard.model import MASK
 from promguard.parsers.yaml_tree import Mapping, Scalar
 from promguard.rule import Rule
 
-from .common import unknown_key_findings, OLD_TLS
+from .common import OLD_TLS, unknown_key_findings
 
 WEB_DOCS = "https://github.com/prometheus/exporter-toolkit/blob/master/docs/web-configuration.md"
 HTTPS_DOCS = "https://prometheus.io/docs/prometheus/latest/configuration/https/"

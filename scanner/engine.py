@@ -43,6 +43,7 @@ class ScanResult:
         self.suppressed: list[Finding] = []
         self.files_scanned = 0
         self.kinds: dict[str, int] = {}
+        self.not_checked: dict[str, int] = {}  # recognised kinds whose parser is still to come
         self.parse_errors = 0
         self.rules_run: list = []
         self.errors: list[str] = []  # rules that crashed: an internal failure, exit code 2
@@ -203,6 +204,8 @@ def scan(paths: list[str], rules: list, selection: Selection, root: str | None =
             result.files_scanned += 1
             if scanned.kind:
                 result.kinds[scanned.kind] = result.kinds.get(scanned.kind, 0) + 1
+        elif scanned.kind:
+            result.not_checked[scanned.kind] = result.not_checked.get(scanned.kind, 0) + 1
         if scanned.parse_error:
             result.parse_errors += 1
         every.extend(scanned.findings)

@@ -19,6 +19,7 @@ def render(result) -> str:
         "summary": {
             "files_scanned": result.files_scanned,
             "files_by_kind": dict(sorted(result.kinds.items())),
+            "files_not_checked": dict(sorted(result.not_checked.items())),
             "findings": len(result.findings),
             "by_severity": counts,
             "suppressed": len(result.suppressed),
