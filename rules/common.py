@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 from promguard.model import MASK
 
@@ -42,6 +41,7 @@ _WEBHOOK_HOSTS = ("hooks.slack.com", "discord.com", "discordapp.com", "outlook.o
 def url_carries_secret(url: str) -> bool:
     """Does this URL work as a credential? Webhook services put the secret in the path or the
     query; a plain http://receiver:8080/alerts holds nothing worth hiding."""
+    from urllib.parse import urlsplit
     try:
         parts = urlsplit(url.strip())
         host = (parts.hostname or "").lower()
@@ -60,10 +60,12 @@ def url_carries_secret(url: str) -> bool:
 
 
 def masked_url(url: str) -> str:
+    from urllib.parse import urlsplit
+
     parts = urlsplit(url.strip())
-    host = parts.hostname or ""
-    user = parts.username or ""
-    return f"{parts.scheme}://{user}:{MASK}@{host}{':' + str(parts.port) if parts.port else ''}"
+    userinfo, _, hostport = parts.netloc.rpartition("@")
+    user = userinfo.split(":", 1)[0]
+    return f"{parts.scheme}://{user}:{MASK}@{hostport}"
 
 
 def is_loopback(host: str) -> bool:
@@ -72,6 +74,8 @@ def is_loopback(host: str) -> bool:
 
 
 def url_host(url: str) -> str:
+    from urllib.parse import urlsplit
+
     try:
         return urlsplit(url.strip()).hostname or ""
     except ValueError:

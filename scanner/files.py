@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 
 # Never configuration a stack deploys with, and often huge.
 SKIP_DIRS = frozenset(
@@ -24,6 +23,8 @@ def _git_files(folder: str) -> list[str] | None:
     """Files git would show for ``folder`` (tracked, plus untracked not ignored), or None when
     the folder is not in a git work tree. Honours every .gitignore, .git/info/exclude and the
     global excludes file exactly as git does."""
+    import subprocess  # only for folders; pre-commit passes files
+
     try:
         out = subprocess.run(
             ["git", "-C", folder, "ls-files", "-z", "--cached", "--others", "--exclude-standard"],

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-
 SEVERITIES = ("critical", "high", "medium", "low")
 RANK = {name: len(SEVERITIES) - i for i, name in enumerate(SEVERITIES)}  # critical = 4 ... low = 1
 
@@ -90,6 +88,10 @@ class Finding:
 def assign_fingerprints(findings: list[Finding]) -> None:
     """A fingerprint that survives edits above the finding: rule, file and key path, not the line.
     Findings that share all three (two ${VAR} in one value) are told apart by their order."""
+    if not findings:
+        return
+    import hashlib  # only when there is something to fingerprint: start-up counts
+
     counts: dict[tuple[str, str, str], int] = {}
     for finding in findings:
         base = (finding.rule_id, finding.path, finding.key_path or finding.message)
