@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from promguard.model import MASK
 from promguard.parsers.yaml_tree import Mapping, Scalar, Sequence, scalars
 from promguard.rule import Rule
@@ -10,8 +12,13 @@ from .common import env_references, is_loopback, unknown_key_findings, url_carri
 
 AM_DOCS = "https://prometheus.io/docs/alerting/latest/configuration/"
 AM_CHANGELOG = "https://github.com/prometheus/alertmanager/blob/main/CHANGELOG.md"
-# Fields whose value is where notifications (and so alert contents) are sent.
-_URL_KEYS = frozenset(("url", "api_url", "webhook_url", "slack_api_url"))
+# Fields whose value is where notifications (and so alert contents) are sent; other URLs (Slack
+# action buttons, Pushover's supplementary link) are only links shown in the message.
+_DESTINATION = re.compile(
+    r"^global\.\w+_url$"
+    r"|^receivers\[\d+\]\.\w+_configs\[\d+\]\.(api_url|webhook_url)$"
+    r"|^receivers\[\d+\]\.(webhook|pagerduty|incidentio)_configs\[\d+\]\.url$"
+)
 _SMTP_AUTH = ("auth_password", "auth_password_file", "auth_secret", "auth_secret_file",
               "auth_username")
 _GLOBAL_SMTP_AUTH = ("smtp_auth_password", "smtp_auth_password_file", "smtp_auth_secret",
@@ -36,9 +43,23 @@ def _email_configs(root: Mapping):
                     yield config
 
 
-def _implicit_tls(smarthost: str | None) -> bool:
-    """Port 465 is SMTP over TLS from the first byte; require_tls (STARTTLS) does not apply."""
-    return bool(smarthost) and smarthost.rstrip().endswith(":465")
+def _smtp_host(smarthost: str | None) -> tuple[str, str]:
+    host, _, port = (smarthost or "").strip().rpartition(":")
+    return host.strip("[]"), port
+
+
+def _implicit_tls(smarthost: str | None, force) -> bool:
+    """SMTP over TLS from the first byte, where require_tls (STARTTLS) does not matter:
+    force_implicit_tls when set, else port 465 (notify/email in Alertmanager)."""
+    if isinstance(force, Scalar) and force.as_bool() is not None:
+        return force.as_bool()
+    return _smtp_host(smarthost)[1] == "465"
+
+
+def _local_relay(smarthost: str | None) -> bool:
+    """A mail relay on the same host: the password never crosses a network."""
+    host = _smtp_host(smarthost)[0]
+    return bool(host) and is_loopback(host)
 
 
 class InlineSecret(Rule):
@@ -134,14 +155,19 @@ class SmtpAuthWithoutTls(Rule):
     severity = "medium"
     kinds = ("alertmanager",)
     description = (
-        "`smtp_require_tls: false` (global) or `require_tls: false` (email receiver) while SMTP "
-        "authentication is configured, on a smarthost that does not use implicit TLS (port 465)."
+        "`smtp_require_tls: false` (global, reported when an email receiver inherits it) or "
+        "`require_tls: false` (email receiver) while SMTP authentication is configured, on a "
+        "smarthost that is not on this host and does not use implicit TLS (force_implicit_tls, "
+        "or port 465 when that is not set)."
     )
     rationale = (
         "Without STARTTLS the SMTP username and password, and every alert, cross the network "
         "in clear text. A network attacker can read them or strip the STARTTLS offer."
     )
-    fix = "Remove `require_tls: false` (the default is true) or use a smarthost on port 465."
+    fix = (
+        "Remove `require_tls: false` (the default is true), or use implicit TLS "
+        "(`force_implicit_tls: true`, or a smarthost on port 465)."
+    )
     references = (AM_DOCS + "#email_config",)
     tags = ("tls", "secrets")
     cwe = ("CWE-319",)
@@ -149,27 +175,35 @@ class SmtpAuthWithoutTls(Rule):
     def check(self, doc):
         for root in doc.mappings():
             glob = root.get("global")
-            glob = glob if isinstance(glob, Mapping) else None
-            global_auth = glob is not None and any(glob.text(k) for k in _GLOBAL_SMTP_AUTH)
-            global_host = glob.text("smtp_smarthost") if glob is not None else None
-            value = glob.get("smtp_require_tls") if glob is not None else None
-            uses_global = global_auth or any(
-                any(c.text(k) for k in _SMTP_AUTH) and c.get("require_tls") is None
-                for c in _email_configs(root)
-            )
-            if (isinstance(value, Scalar) and value.as_bool() is False and uses_global
-                    and not _implicit_tls(global_host)):
-                yield self.report(doc, value, "smtp_require_tls is false while SMTP "
-                                  "authentication is configured: the password is sent in clear")
+            glob = glob if isinstance(glob, Mapping) else Mapping()
+            global_auth = any(glob.text(k) for k in _GLOBAL_SMTP_AUTH)
+            global_host = glob.text("smtp_smarthost")
+            global_force = glob.get("smtp_force_implicit_tls")
+            global_value = glob.get("smtp_require_tls")
+            global_off = isinstance(global_value, Scalar) and global_value.as_bool() is False
+            inherited_by_one = False
             for config in _email_configs(root):
-                value = config.get("require_tls")
-                if not isinstance(value, Scalar) or value.as_bool() is not False:
+                own = config.get("require_tls")
+                if own is None:
+                    off, anchor = global_off, None
+                else:
+                    off, anchor = isinstance(own, Scalar) and own.as_bool() is False, own
+                if not off:
                     continue
                 auth = any(config.text(k) for k in _SMTP_AUTH) or global_auth
                 host = config.text("smarthost") or global_host
-                if auth and not _implicit_tls(host):
-                    yield self.report(doc, value, "require_tls is false while SMTP "
+                force = config.get("force_implicit_tls")
+                force = force if force is not None else global_force
+                if not auth or _implicit_tls(host, force) or _local_relay(host):
+                    continue
+                if anchor is None:
+                    inherited_by_one = True  # reported once, at the global setting
+                else:
+                    yield self.report(doc, anchor, "require_tls is false while SMTP "
                                       "authentication is configured: the password is sent in clear")
+            if inherited_by_one:
+                yield self.report(doc, global_value, "smtp_require_tls is false while SMTP "
+                                  "authentication is configured: the password is sent in clear")
 
 
 class InsecureSkipVerify(Rule):
@@ -205,7 +239,10 @@ class PlainHttpNotifier(Rule):
     title = "Notifications sent over plain HTTP to another host"
     severity = "low"
     kinds = ("alertmanager",)
-    description = "A webhook or chat URL uses http:// to a host that is not loopback."
+    description = (
+        "A notification destination (webhook url, an integration's api_url or webhook_url, a "
+        "global *_url default) uses http:// to a host that is not loopback."
+    )
     rationale = (
         "Alerts carry label values, annotations and links into the monitored systems; over plain "
         "HTTP they, and any token in the URL, can be read or altered on the way."
@@ -220,7 +257,7 @@ class PlainHttpNotifier(Rule):
 
         for root in doc.mappings():
             for key, value, _spec in matches(root, _schema()):
-                if key.text not in _URL_KEYS or not isinstance(value, Scalar):
+                if not isinstance(value, Scalar) or not _DESTINATION.match(value.path):
                     continue
                 if value.text.lower().startswith("http://") and not is_loopback(url_host(value.text)):
                     yield self.report(doc, value, f"`{value.path}` sends notifications over "

@@ -9,11 +9,13 @@ from promguard.model import MASK
 # ${NAME}, ${NAME:-default} and friends; $NAME only in capitals, because a bare $word is common
 # inside passwords and regular expressions, while environment variables are written in capitals.
 _ENV = re.compile(
-    r"\$\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?:[:?+=-][^}]*)?\}|\$(?P<bare>[A-Z_][A-Z0-9_]{2,})\b"
+    r"\$\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?:[:?+=-][^}]*)?\}"
+    # A bare $NAME only where a variable stands on its own (start, or after a separator):
+    # inside a word, as in Xk9$TRONG!pass, it is part of a password.
+    r"|(?:^|(?<=[\s/:=@\"'(,]))\$(?P<bare>[A-Z_][A-Z0-9_]{2,})\b"
 )
 _TEMPLATE = re.compile(r"\{\{.*?\}\}", re.DOTALL)  # Go templates keep their own $variables
 _USERINFO = re.compile(r"^[a-z][a-z0-9+.-]*://[^/@\s]*:[^/@\s]+@", re.IGNORECASE)
-_LOOPBACK = ("localhost", "127.", "::1", "[::1]")
 
 OLD_TLS = {"TLS10": "TLS 1.0", "TLS11": "TLS 1.1"}
 
@@ -69,8 +71,21 @@ def masked_url(url: str) -> str:
 
 
 def is_loopback(host: str) -> bool:
+    """``host`` may carry a port (``localhost:9090``, ``[::1]:9090``); only localhost,
+    127.0.0.0/8 and ::1 count, compared exactly."""
     host = host.strip().lower()
-    return host.startswith(_LOOPBACK)
+    if host.startswith("["):
+        host = host[1:].split("]", 1)[0]
+    elif host.count(":") == 1:
+        host = host.split(":", 1)[0]
+    if host == "localhost":
+        return True
+    import ipaddress  # only for the few hosts that reach this point
+
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def url_host(url: str) -> str:

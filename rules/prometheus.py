@@ -26,6 +26,8 @@ WEB_CONFIG_DOCS = "https://github.com/prometheus/exporter-toolkit/blob/master/do
 # Keys of the web config file (--web.config.file) that people put into prometheus.yml.
 SERVER_KEYS = ("web", "tls_server_config", "basic_auth_users", "http_server_config")
 CREDENTIAL_KEYS = ("basic_auth", "authorization", "oauth2", "bearer_token", "bearer_token_file")
+# Fields of type config.URL, whose password Prometheus redacts when it shows the configuration.
+_REDACTED_URL = re.compile(r"^(remote_write|remote_read)\[\d+\]\.url$|(^|\.)proxy_url$")
 _SECRETISH_HEADER = re.compile(r"authorization|token|secret|api[-_]?key|password|cookie", re.I)
 
 
@@ -212,9 +214,11 @@ class SecretInPlainField(Rule):
         "(Authorization, tokens, API keys) is set in a field that Prometheus does not mask."
     )
     rationale = (
-        "Prometheus masks only `<secret>` fields. Everything else is shown in clear on the "
-        "/config page and the /api/v1/status/config endpoint, which any user who can reach the "
-        "web UI can read, and lands in logs and target labels."
+        "Prometheus masks only `<secret>` fields (and the password of remote write/read and "
+        "proxy URLs). Everything else is shown in clear on the /config page and the "
+        "/api/v1/status/config endpoint, which any user who can reach the web UI can read, and "
+        "lands in logs and target labels. Even where it is redacted, a password in a URL sits in "
+        "clear in the file and the repository, with no file-based alternative to rotate it."
     )
     fix = (
         "Use basic_auth / authorization with a `*_file` field instead of userinfo in the URL; "
@@ -227,12 +231,15 @@ class SecretInPlainField(Rule):
     def check(self, doc):
         for root in doc.mappings():
             for value in scalars(root):
-                if has_userinfo_password(value.text):
-                    yield self.report(
-                        doc, value,
-                        f"password in the URL in `{value.path}` ({masked_url(value.text)}) is "
-                        "shown unmasked on the /config page",
-                    )
+                if not has_userinfo_password(value.text):
+                    continue
+                shown = "is redacted on the /config page but sits in clear in the file"
+                if not _REDACTED_URL.search(value.path):
+                    shown = "is shown unmasked on the /config page"
+                yield self.report(
+                    doc, value,
+                    f"password in the URL in `{value.path}` ({masked_url(value.text)}) {shown}",
+                )
             yield from self._headers(doc, root)
 
     def _headers(self, doc, root):

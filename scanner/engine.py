@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 
 from . import detect, limits, suppress
 from .document import Document
@@ -75,21 +76,25 @@ class _File:
 
 _CORE_SEVERITY = {PARSE_ERROR: "high", DUPLICATE_KEY: "medium", BAD_SUPPRESSION: "low",
                   TOO_LARGE: "medium"}
+_SNIFF_BYTES = 64 * 1024
 _FIX_UNREADABLE = "Make the file valid UTF-8 YAML; the program that reads it would reject it too."
 
 
 def _read(abspath: str, name_kind: str | None, out: _File) -> bytes | None:
-    """The file's bytes, or None (with a finding when the name says the file is ours)."""
+    """The file's bytes, or None (with a finding when the file is one of ours by its name, or
+    by the start of its content)."""
     try:
-        size = os.stat(abspath).st_size
-        if size > limits.MAX_FILE_BYTES:
-            if name_kind:
+        if not stat.S_ISREG(os.stat(abspath).st_mode):
+            return None  # a FIFO or device would block or never end; folders are walked
+        with open(abspath, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size <= limits.MAX_FILE_BYTES:
+                return fh.read(limits.MAX_FILE_BYTES + 1)
+            if name_kind or detect.may_be_yaml_kind(fh.read(_SNIFF_BYTES)):
                 out.problem(TOO_LARGE, f"file is {size:,} bytes, over the limit of "
                             f"{limits.MAX_FILE_BYTES:,}; not scanned",
                             fix="Split the file, or exclude it if it is generated data.")
             return None
-        with open(abspath, "rb") as fh:
-            return fh.read()
     except OSError as exc:
         if name_kind:
             reason = "a symlink loop" if exc.errno == 40 else (exc.strerror or str(exc))

@@ -57,7 +57,7 @@ def bad_inputs(tmp_path):
     [
         ("binary", 1, "binary file"),
         ("latin-1", 2, "not valid UTF-8"),
-        ("invalid yaml", 3, "invalid YAML"),
+        ("invalid yaml", 2, "invalid YAML"),
         ("tabs", 2, "invalid YAML"),
         ("template", 2, "invalid YAML"),
     ],

@@ -234,9 +234,7 @@ def parse_yaml(text: str) -> YamlFile:
             builder.seen.clear()  # anchors do not reach across documents
             documents.append(builder.build(root, "", 0))
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        column = mark.column + 1 if mark else 1
+        line, column = _error_position(exc, text)
         problem = exc.problem or exc.context or "invalid YAML"
         raise YamlError(f"invalid YAML: {problem}", line, column) from None
     except yaml.YAMLError as exc:
@@ -244,6 +242,26 @@ def parse_yaml(text: str) -> YamlFile:
     except RecursionError:
         raise YamlError(f"nesting deeper than {MAX_YAML_DEPTH} levels; file skipped") from None
     return YamlFile(documents, builder.duplicates)
+
+
+def _error_position(exc, text: str) -> tuple[int, int]:
+    """1-based line and column of a YAML error, where a person would fix it.
+
+    An unclosed flow collection (``[a, b`` or ``{a: b``) is noticed only at the next token,
+    often on a later line; the mistake is at the end of the last line with content before it,
+    which is also the line Go's yaml.v2 (promtool, amtool) reports."""
+    mark = exc.problem_mark or exc.context_mark
+    if mark is None:
+        return 1, 1
+    context = exc.context or ""
+    start = exc.context_mark
+    if "flow" in context and start is not None and mark.line > start.line:
+        lines = text.splitlines()
+        for index in range(min(mark.line, len(lines)) - 1, start.line - 1, -1):
+            stripped = lines[index].split(" #", 1)[0].rstrip()
+            if stripped and not stripped.lstrip().startswith("#"):
+                return index + 1, len(stripped) + 1
+    return mark.line + 1, mark.column + 1
 
 
 def walk(node: Node):
