@@ -35,6 +35,8 @@ _NAME_PATTERNS = (
     ("*.dockerfile", "dockerfile"),
     ("nginx*.conf", "nginx"),
 )
+# Names that only suggest a kind (webhook.yml, website.yml): the content has to agree.
+_WEAK_NAMES = ("web*.yml", "web*.yaml")
 _NGINX_FOLDERS = ("nginx", "conf.d", "sites-available", "sites-enabled")
 
 # Top-level keys that only one kind has; used to find kinds in files with other names.
@@ -78,6 +80,13 @@ def kind_by_name(path: str) -> str | None:
     return None
 
 
+def is_weak_name(path: str) -> bool:
+    name = os.path.basename(path).lower()
+    if name in ("web.yml", "web.yaml") or name.startswith(("web-config", "web_config")):
+        return False
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in _WEAK_NAMES)
+
+
 def is_yaml_name(path: str) -> bool:
     return path.lower().endswith((".yml", ".yaml"))
 
@@ -102,9 +111,13 @@ def kind_by_content(top_keys: set[str], root) -> str | None:
     return None
 
 
-def yaml_kind(name_kind: str | None, top_keys: set[str] | None, root=None) -> str | None:
+def yaml_kind(name_kind: str | None, top_keys: set[str] | None, root=None,
+              weak_name: bool = False) -> str | None:
     """The kind of a parsed YAML file from its first mapping ``root`` and that mapping's keys;
-    ``top_keys`` is None when the file holds no mapping."""
+    ``top_keys`` is None when the file holds no mapping. A weak name counts only when the
+    content has keys of that kind."""
+    if weak_name and not top_keys:
+        return None
     if top_keys is None:
         # Empty, or a bare list or value: only the name can say what it was meant to be.
         return name_kind if name_kind in YAML_KINDS else None

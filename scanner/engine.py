@@ -153,7 +153,7 @@ def scan_file(abspath: str, display: str, rules_by_kind: dict, selection: Select
         _suppress(out, text, selection)
         return out
     top_keys, first = _top_keys(parsed.documents)
-    kind = detect.yaml_kind(name_kind, top_keys, first)
+    kind = detect.yaml_kind(name_kind, top_keys, first, detect.is_weak_name(abspath))
     if kind is None:
         return out
     out.kind = kind

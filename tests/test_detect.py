@@ -61,3 +61,19 @@ def test_name_alone_needs_content_that_fits():
     assert kind("", "prometheus") == "prometheus"
     # A Helm values file called prometheus-values.yml is not a prometheus.yml.
     assert kind("server:\n  replicas: 2\nalertmanagerFiles: {}\n", "prometheus") is None
+
+
+def test_weak_names_need_content():
+    assert yaml_kind("webconfig", set(), None, weak_name=True) is None
+    assert yaml_kind("webconfig", None, None, weak_name=True) is None
+    assert kind("tls_server_config: {cert_file: a}\n", "webconfig") == "webconfig"
+    assert yaml_kind("webconfig", set(), None, weak_name=False) == "webconfig"  # web-config.yml
+
+
+@pytest.mark.parametrize("name,weak", [("website.yml", True), ("webhook.yaml", True),
+                                       ("web.yml", False), ("web-config.yml", False),
+                                       ("web_config_users.yml", False)])
+def test_which_names_are_weak(name, weak):
+    from promguard.detect import is_weak_name
+
+    assert is_weak_name(name) is weak
