@@ -91,8 +91,13 @@ def child_env() -> dict[str, str]:
 def run_timed(cmd: list[str], cwd: str, stdout=subprocess.DEVNULL) -> tuple[float, int, int]:
     """Wall time in seconds, exit code and peak RSS (ru_maxrss, platform units) of one child."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, env=child_env(), stdout=stdout,
-                            stderr=subprocess.PIPE if stdout is subprocess.DEVNULL else None)
+    proc = subprocess.Popen(
+        cmd,
+        cwd=cwd,
+        env=child_env(),
+        stdout=stdout,
+        stderr=subprocess.PIPE if stdout is subprocess.DEVNULL else None,
+    )
     if proc.stderr is not None:
         # Read stderr first so a chatty child cannot block on a full pipe.
         err = proc.stderr.read()
@@ -133,8 +138,7 @@ def time_runs(cmd: list[str], cwd: str, runs: int, warmups: int = 3) -> dict:
     }
 
 
-def import_times(python: str, cmd_tail: list[str], cwd: str, runs: int = 5, top: int = 10
-                 ) -> dict:
+def import_times(python: str, cmd_tail: list[str], cwd: str, runs: int = 5, top: int = 10) -> dict:
     """``-X importtime`` of the one-file scan: the ``top`` imports by cumulative time (median of
     ``runs`` runs, microseconds), in the first run's order, plus the total of self times."""
     per_module: dict[str, list[int]] = {}
@@ -142,14 +146,20 @@ def import_times(python: str, cmd_tail: list[str], cwd: str, runs: int = 5, top:
     depth: dict[str, int] = {}
     totals = []
     for _ in range(runs):
-        proc = subprocess.run([python, "-X", "importtime", *cmd_tail], cwd=cwd, env=child_env(),
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        proc = subprocess.run(
+            [python, "-X", "importtime", *cmd_tail],
+            cwd=cwd,
+            env=child_env(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         total = 0
         for line in proc.stderr.splitlines():
             if not line.startswith("import time:") or "self [us]" in line:
                 continue
             try:
-                fields = line[len("import time:"):].split("|")
+                fields = line[len("import time:") :].split("|")
                 own, cumulative, raw_name = int(fields[0]), int(fields[1]), fields[2]
             except (ValueError, IndexError):
                 continue
@@ -184,8 +194,11 @@ def bench_startup(python: str, runs: int) -> dict:
         bare = time_runs([python, "-c", "import yaml"], tmp, runs)
         # The console script is a Python file; running it under -X importtime shows the same
         # imports as pre-commit's run. python -m promguard adds runpy, nothing else.
-        tail = ([cmd[0], "scan", "prometheus.yml"] if len(cmd) == 1
-                else ["-m", "promguard", "scan", "prometheus.yml"])
+        tail = (
+            [cmd[0], "scan", "prometheus.yml"]
+            if len(cmd) == 1
+            else ["-m", "promguard", "scan", "prometheus.yml"]
+        )
         if len(cmd) == 1 and not _is_python_script(cmd[0]):
             tail = ["-m", "promguard", "scan", "prometheus.yml"]
         imports = import_times(python, tail, tmp)
@@ -193,13 +206,14 @@ def bench_startup(python: str, runs: int) -> dict:
     ratio = scan["median_ms"] / bare["median_ms"] if bare["median_ms"] else float("inf")
     # What the scan imports that the bare `import yaml` does not, by self time: the part of the
     # start-up promguard itself is responsible for.
-    extra = {n: t for n, t in imports.pop("self_ms").items()
-             if n not in bare_imports["self_ms"]}
+    extra = {n: t for n, t in imports.pop("self_ms").items() if n not in bare_imports["self_ms"]}
     imports["beyond_bare"] = {
         "modules": len(extra),
         "self_ms": round(sum(extra.values()), 1),
-        "top": [{"module": n, "self_ms": t}
-                for n, t in sorted(extra.items(), key=lambda kv: kv[1], reverse=True)[:10]],
+        "top": [
+            {"module": n, "self_ms": t}
+            for n, t in sorted(extra.items(), key=lambda kv: kv[1], reverse=True)[:10]
+        ],
     }
     return {
         "promguard_scan": scan,
@@ -249,28 +263,42 @@ def gen_prometheus(rng: random.Random) -> str:
         lines += [f"  - job_name: job{j}", f"    scrape_interval: {rng.choice([10, 30])}s"]
         style = rng.randrange(6)
         if style == 0:  # a plaintext password
-            lines += ["    basic_auth:", "      username: prom",
-                      f"      password: {_secret(rng)}"]
+            lines += ["    basic_auth:", "      username: prom", f"      password: {_secret(rng)}"]
         elif style == 1:  # a bearer token, sometimes an env reference Prometheus never expands
             token = "${API_TOKEN}" if rng.random() < 0.3 else _secret(rng, 40)
-            lines += ["    authorization:", f"      credentials: \"{token}\""]
+            lines += ["    authorization:", f'      credentials: "{token}"']
         elif style == 2:  # https without verification
             lines += ["    scheme: https", "    tls_config:", "      insecure_skip_verify: true"]
         elif style == 3:  # the good way
-            lines += ["    basic_auth:", "      username: prom",
-                      "      password_file: /etc/prometheus/secrets/pw"]
+            lines += [
+                "    basic_auth:",
+                "      username: prom",
+                "      password_file: /etc/prometheus/secrets/pw",
+            ]
         elif style == 4:
-            lines += ["    kubernetes_sd_configs:", "      - role: pod",
-                      "    relabel_configs:",
-                      "      - source_labels: [__meta_kubernetes_pod_annotation_prometheus_io_scrape]",
-                      "        action: keep", "        regex: \"true\""]
-        lines += ["    static_configs:",
-                  f"      - targets: ['10.0.{rng.randint(0, 255)}.{rng.randint(1, 254)}:9100',"
-                  f" 'host{j}.example.internal:9100']",
-                  "        labels:", f"          team: t{rng.randint(1, 9)}"]
+            lines += [
+                "    kubernetes_sd_configs:",
+                "      - role: pod",
+                "    relabel_configs:",
+                "      - source_labels: [__meta_kubernetes_pod_annotation_prometheus_io_scrape]",
+                "        action: keep",
+                '        regex: "true"',
+            ]
+        lines += [
+            "    static_configs:",
+            f"      - targets: ['10.0.{rng.randint(0, 255)}.{rng.randint(1, 254)}:9100',"
+            f" 'host{j}.example.internal:9100']",
+            "        labels:",
+            f"          team: t{rng.randint(1, 9)}",
+        ]
     if rng.random() < 0.5:
-        lines += ["remote_write:", "  - url: http://mimir.example.com/api/v1/push",
-                  "    basic_auth:", "      username: tenant", f"      password: {_secret(rng)}"]
+        lines += [
+            "remote_write:",
+            "  - url: http://mimir.example.com/api/v1/push",
+            "    basic_auth:",
+            "      username: tenant",
+            f"      password: {_secret(rng)}",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -281,7 +309,8 @@ def gen_alertmanager(rng: random.Random) -> str:
         "  smtp_smarthost: smtp.example.com:587",
         "  smtp_from: alerts@example.com",
         "  smtp_auth_username: alerts@example.com",
-        f"  smtp_auth_password: {_secret(rng)}" if rng.random() < 0.6
+        f"  smtp_auth_password: {_secret(rng)}"
+        if rng.random() < 0.6
         else "  smtp_auth_password_file: /etc/alertmanager/smtp",
         "route:",
         "  receiver: default",
@@ -315,13 +344,19 @@ def gen_webconfig(rng: random.Random) -> str:
     good = "$2y$12$RsQVaghR4pS8kDMESlTd9.6gsMOM6G9ddAxkQtPKecv5kooS.ysTK"
     lines = []
     if rng.random() < 0.6:
-        lines += ["tls_server_config:", "  cert_file: /etc/prometheus/tls.crt",
-                  "  key_file: /etc/prometheus/tls.key",
-                  f"  min_version: {rng.choice(['TLS12', 'TLS13', 'TLS10'])}"]
+        lines += [
+            "tls_server_config:",
+            "  cert_file: /etc/prometheus/tls.crt",
+            "  key_file: /etc/prometheus/tls.key",
+            f"  min_version: {rng.choice(['TLS12', 'TLS13', 'TLS10'])}",
+        ]
         if rng.random() < 0.3:
             lines += ["  client_auth_type: RequestClientCert"]
-    lines += ["basic_auth_users:", f"  admin: {good}",
-              f"  reader: {_secret(rng, 12) if rng.random() < 0.3 else good}"]
+    lines += [
+        "basic_auth_users:",
+        f"  admin: {good}",
+        f"  reader: {_secret(rng, 12) if rng.random() < 0.3 else good}",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -463,8 +498,12 @@ def count_files(root: str) -> int:
 
 def in_git_work_tree(folder: str) -> bool:
     try:
-        out = subprocess.run(["git", "-C", folder, "rev-parse", "--is-inside-work-tree"],
-                             capture_output=True, text=True, timeout=30)
+        out = subprocess.run(
+            ["git", "-C", folder, "rev-parse", "--is-inside-work-tree"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
     except (OSError, subprocess.SubprocessError):
         return False
     return out.returncode == 0 and out.stdout.strip() == "true"
@@ -536,72 +575,111 @@ def print_table(res: dict) -> None:
     w(f"promguard benchmark  python={res['python']}  ({res['python_version']})\n\n")
     st = res.get("startup")
     if st:
-        w("(a) start-up, one small prometheus.yml"
-          f" ({st['promguard_scan']['runs']} runs after 3 warm-ups)\n")
+        w(
+            "(a) start-up, one small prometheus.yml"
+            f" ({st['promguard_scan']['runs']} runs after 3 warm-ups)\n"
+        )
         w(f"  {'':34}{'median ms':>10}{'min ms':>9}{'max ms':>9}\n")
-        for label, key in (("promguard scan prometheus.yml", "promguard_scan"),
-                           ('python -c "import yaml"', "bare_import_yaml")):
+        for label, key in (
+            ("promguard scan prometheus.yml", "promguard_scan"),
+            ('python -c "import yaml"', "bare_import_yaml"),
+        ):
             row = st[key]
             w(f"  {label:34}{row['median_ms']:>10.1f}{row['min_ms']:>9.1f}{row['max_ms']:>9.1f}\n")
         verdict = "OK" if st["ok"] else "OVER GOAL"
-        w(f"  ratio (median) {st['ratio_median']:.2f}   ratio (min) {st['ratio_min']:.2f}"
-          f"   goal <= {st['goal_ratio']}   {verdict}\n")
-        w(f"  command: {st['promguard_scan']['command']}  exit codes "
-          f"{st['promguard_scan']['exit_codes']}\n\n")
+        w(
+            f"  ratio (median) {st['ratio_median']:.2f}   ratio (min) {st['ratio_min']:.2f}"
+            f"   goal <= {st['goal_ratio']}   {verdict}\n"
+        )
+        w(
+            f"  command: {st['promguard_scan']['command']}  exit codes "
+            f"{st['promguard_scan']['exit_codes']}\n\n"
+        )
         imp = st["importtime"]
-        w(f"  -X importtime, top 10 cumulative (median of 5 runs; sum of self times "
-          f"{imp['total_self_ms']} ms, bare import yaml {st['importtime_bare_total_self_ms']} ms)\n")
+        w(
+            f"  -X importtime, top 10 cumulative (median of 5 runs; sum of self times "
+            f"{imp['total_self_ms']} ms, bare import yaml "
+            f"{st['importtime_bare_total_self_ms']} ms)\n"
+        )
         w(f"  {'cumul ms':>9}{'self ms':>9}  module\n")
         for row in imp["top"]:
-            w(f"  {row['cumulative_ms']:>9.2f}{row['self_ms']:>9.2f}  "
-              f"{'  ' * row['depth']}{row['module']}\n")
+            w(
+                f"  {row['cumulative_ms']:>9.2f}{row['self_ms']:>9.2f}  "
+                f"{'  ' * row['depth']}{row['module']}\n"
+            )
         extra = imp["beyond_bare"]
-        w(f"  imports beyond bare `import yaml`: {extra['modules']} modules, "
-          f"{extra['self_ms']} ms self time; largest: "
-          + ", ".join(f"{r['module']} {r['self_ms']:.2f}" for r in extra["top"]) + "\n")
+        w(
+            f"  imports beyond bare `import yaml`: {extra['modules']} modules, "
+            f"{extra['self_ms']} ms self time; largest: "
+            + ", ".join(f"{r['module']} {r['self_ms']:.2f}" for r in extra["top"])
+            + "\n"
+        )
         w("\n")
-    for key, title in (("throughput", "(b) throughput, generated tree"),
-                       ("corpus", "(c) corpus")):
+    for key, title in (("throughput", "(b) throughput, generated tree"), ("corpus", "(c) corpus")):
         tp = res.get(key)
         if not tp:
             continue
         w(f"{title}\n")
         if key == "corpus":
-            w(f"  folder: {tp['folder']}" + ("  (git work tree: git ls-files lists it)"
-                                              if tp["git_work_tree"] else "") + "\n")
+            w(
+                f"  folder: {tp['folder']}"
+                + ("  (git work tree: git ls-files lists it)" if tp["git_work_tree"] else "")
+                + "\n"
+            )
         if "generated" in tp:
             kinds = ", ".join(f"{k} {n}" for k, n in sorted(tp["generated"].items()))
             w(f"  generated: {kinds}\n")
-        w(f"  files on disk {tp['files_on_disk']}   wall {tp['seconds']:.2f} s   "
-          f"{tp['files_per_s']:.0f} files/s   peak RSS {tp['peak_rss_mib']:.1f} MiB   "
-          f"exit {tp['exit_code']}\n")
+        w(
+            f"  files on disk {tp['files_on_disk']}   wall {tp['seconds']:.2f} s   "
+            f"{tp['files_per_s']:.0f} files/s   peak RSS {tp['peak_rss_mib']:.1f} MiB   "
+            f"exit {tp['exit_code']}\n"
+        )
         if "report_error" in tp:
             w(f"  {tp['report_error']}\n\n")
             continue
         w(f"  scanned (parsed kinds) {tp['files_scanned']}  {tp['files_by_kind']}\n")
-        w(f"  findings {tp['findings']}  suppressed {tp['suppressed']}  parse errors "
-          f"{tp['parse_errors']}  internal errors {tp['internal_errors']}\n")
+        w(
+            f"  findings {tp['findings']}  suppressed {tp['suppressed']}  parse errors "
+            f"{tp['parse_errors']}  internal errors {tp['internal_errors']}\n"
+        )
         w(f"  by rule: {', '.join(f'{k} {n}' for k, n in tp['findings_by_rule'].items())}\n\n")
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--python", default=sys.executable,
-                    help="interpreter with promguard installed (default: this one)")
+    ap.add_argument(
+        "--python",
+        default=sys.executable,
+        help="interpreter with promguard installed (default: this one)",
+    )
     ap.add_argument("--files", type=int, default=2000, help="files in the generated tree")
     ap.add_argument("--runs", type=int, default=20, help="timed start-up runs")
-    ap.add_argument("--corpus", default=DEFAULT_CORPUS,
-                    help=f"folder for (c), skipped when missing (default {DEFAULT_CORPUS})")
-    ap.add_argument("--skip", action="append", default=[], choices=("startup", "throughput",
-                                                                      "corpus"))
+    ap.add_argument(
+        "--corpus",
+        default=DEFAULT_CORPUS,
+        help=f"folder for (c), skipped when missing (default {DEFAULT_CORPUS})",
+    )
+    ap.add_argument(
+        "--skip", action="append", default=[], choices=("startup", "throughput", "corpus")
+    )
     ap.add_argument("--json", action="store_true", help="print one JSON object, not the table")
     args = ap.parse_args(argv)
 
-    python = os.path.abspath(args.python) if os.sep in args.python else (
-        shutil.which(args.python) or args.python)
-    probe = subprocess.run([python, "-c", "import sys, promguard; print(sys.version.split()[0],"
-                            " promguard.__version__)"],
-                           capture_output=True, text=True, env=child_env())
+    python = (
+        os.path.abspath(args.python)
+        if os.sep in args.python
+        else (shutil.which(args.python) or args.python)
+    )
+    probe = subprocess.run(
+        [
+            python,
+            "-c",
+            "import sys, promguard; print(sys.version.split()[0], promguard.__version__)",
+        ],
+        capture_output=True,
+        text=True,
+        env=child_env(),
+    )
     if probe.returncode != 0:
         sys.stderr.write(f"bench: promguard is not importable with {python}:\n{probe.stderr}")
         return 2
@@ -612,8 +690,7 @@ def main(argv=None) -> int:
     if "throughput" not in args.skip:
         res["throughput"] = bench_throughput(python, args.files)
     if "corpus" not in args.skip and os.path.isdir(args.corpus):
-        res["corpus"] = scan_tree(python, os.path.abspath(args.corpus),
-                                  count_files(args.corpus))
+        res["corpus"] = scan_tree(python, os.path.abspath(args.corpus), count_files(args.corpus))
     if args.json:
         json.dump(res, sys.stdout, indent=2)
         sys.stdout.write("\n")
@@ -621,7 +698,8 @@ def main(argv=None) -> int:
         print_table(res)
     failed = any(
         part.get("exit_code") not in (0, 1) or part.get("internal_errors") or "report_error" in part
-        for part in (res.get("throughput"), res.get("corpus")) if part
+        for part in (res.get("throughput"), res.get("corpus"))
+        if part
     )
     return 2 if failed else 0
 

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import re
 
-from promguard.model import MASK
-from promguard.parsers.yaml_tree import Mapping, Scalar, Sequence, scalars
+from promguard.parsers.yaml_tree import Mapping, Scalar, Sequence
 from promguard.rule import Rule
 
-from .common import env_references, is_loopback, unknown_key_findings, url_carries_secret, url_host
+from .common import (
+    is_loopback,
+    secret_findings,
+    unexpanded_findings,
+    unknown_key_findings,
+    url_carries_secret,
+    url_host,
+)
 
 AM_DOCS = "https://prometheus.io/docs/alerting/latest/configuration/"
 AM_CHANGELOG = "https://github.com/prometheus/alertmanager/blob/main/CHANGELOG.md"
@@ -19,10 +25,24 @@ _DESTINATION = re.compile(
     r"|^receivers\[\d+\]\.\w+_configs\[\d+\]\.(api_url|webhook_url)$"
     r"|^receivers\[\d+\]\.(webhook|pagerduty|incidentio)_configs\[\d+\]\.url$"
 )
-_SMTP_AUTH = ("auth_password", "auth_password_file", "auth_secret", "auth_secret_file",
-              "auth_username")
-_GLOBAL_SMTP_AUTH = ("smtp_auth_password", "smtp_auth_password_file", "smtp_auth_secret",
-                     "smtp_auth_secret_file", "smtp_auth_username")
+_SMTP_AUTH = (
+    "auth_password",
+    "auth_password_file",
+    "auth_secret",
+    "auth_secret_file",
+    "auth_username",
+)
+_NO_TWIN_FIX = (
+    "Prefer the platform's credential chain (an IAM role for SNS) over a literal key; otherwise "
+    "keep the file readable only by Alertmanager."
+)
+_GLOBAL_SMTP_AUTH = (
+    "smtp_auth_password",
+    "smtp_auth_password_file",
+    "smtp_auth_secret",
+    "smtp_auth_secret_file",
+    "smtp_auth_username",
+)
 
 
 def _schema():
@@ -86,32 +106,14 @@ class InlineSecret(Rule):
     cwe = ("CWE-798", "CWE-256")
 
     def check(self, doc):
-        from promguard.schema import secrets
+        return secret_findings(
+            self, doc, _schema(), "Alertmanager", _NO_TWIN_FIX, skip=_plain_address
+        )
 
-        for root in doc.mappings():
-            for key, value, spec in secrets(root, _schema()):
-                if env_references(value.text):
-                    continue  # AM02 reports the unexpanded reference
-                if key.text.endswith("url") and not url_carries_secret(value.text):
-                    continue  # a receiver's plain address, not a credential
-                shown = f"`{key.text}: {MASK}`"
-                if spec.twin:
-                    since = f" (Alertmanager {spec.since} and later)" if spec.since else ""
-                    yield self.report(
-                        doc, value,
-                        f"plaintext secret in `{value.path}` ({shown})",
-                        fix=f"Put the value in a file readable only by Alertmanager and set "
-                        f"`{spec.twin}`{since} instead of `{key.text}`.",
-                    )
-                else:
-                    yield self.report(
-                        doc, value,
-                        f"plaintext secret in `{value.path}` ({shown}); this field has no file "
-                        "variant",
-                        severity="low",
-                        fix="Prefer the platform's credential chain (an IAM role for SNS) over "
-                        "a literal key; otherwise keep the file readable only by Alertmanager.",
-                    )
+
+def _plain_address(key, value) -> bool:
+    """A receiver's URL is typed as secret, but a plain address holds no credential."""
+    return key.text.endswith("url") and not url_carries_secret(value.text)
 
 
 class UnexpandedVariable(Rule):
@@ -136,16 +138,7 @@ class UnexpandedVariable(Rule):
     tags = ("secrets", "misconfiguration")
 
     def check(self, doc):
-        for root in doc.mappings():
-            for value in scalars(root):
-                names = env_references(value.text)
-                if names:
-                    shown = ", ".join(f"`${{{n}}}`" for n in dict.fromkeys(names))
-                    yield self.report(
-                        doc, value,
-                        f"{shown} in `{value.path}` is not expanded: Alertmanager uses the "
-                        "literal text",
-                    )
+        return unexpanded_findings(self, doc, "Alertmanager")
 
 
 class SmtpAuthWithoutTls(Rule):
@@ -199,11 +192,19 @@ class SmtpAuthWithoutTls(Rule):
                 if anchor is None:
                     inherited_by_one = True  # reported once, at the global setting
                 else:
-                    yield self.report(doc, anchor, "require_tls is false while SMTP "
-                                      "authentication is configured: the password is sent in clear")
+                    yield self.report(
+                        doc,
+                        anchor,
+                        "require_tls is false while SMTP "
+                        "authentication is configured: the password is sent in clear",
+                    )
             if inherited_by_one:
-                yield self.report(doc, global_value, "smtp_require_tls is false while SMTP "
-                                  "authentication is configured: the password is sent in clear")
+                yield self.report(
+                    doc,
+                    global_value,
+                    "smtp_require_tls is false while SMTP "
+                    "authentication is configured: the password is sent in clear",
+                )
 
 
 class InsecureSkipVerify(Rule):
@@ -227,10 +228,14 @@ class InsecureSkipVerify(Rule):
 
         for root in doc.mappings():
             for key, value, _spec in matches(root, _schema()):
-                if (key.text == "insecure_skip_verify" and isinstance(value, Scalar)
-                        and value.as_bool() is True):
-                    yield self.report(doc, value, "TLS certificate verification is disabled in "
-                                      f"`{value.path}`")
+                if (
+                    key.text == "insecure_skip_verify"
+                    and isinstance(value, Scalar)
+                    and value.as_bool() is True
+                ):
+                    yield self.report(
+                        doc, value, f"TLS certificate verification is disabled in `{value.path}`"
+                    )
 
 
 class PlainHttpNotifier(Rule):
@@ -256,12 +261,18 @@ class PlainHttpNotifier(Rule):
         from promguard.schema import matches
 
         for root in doc.mappings():
-            for key, value, _spec in matches(root, _schema()):
+            for _key, value, _spec in matches(root, _schema()):
                 if not isinstance(value, Scalar) or not _DESTINATION.match(value.path):
                     continue
-                if value.text.lower().startswith("http://") and not is_loopback(url_host(value.text)):
-                    yield self.report(doc, value, f"`{value.path}` sends notifications over "
-                                      f"plain HTTP to {url_host(value.text) or 'another host'}")
+                if value.text.lower().startswith("http://") and not is_loopback(
+                    url_host(value.text)
+                ):
+                    yield self.report(
+                        doc,
+                        value,
+                        f"`{value.path}` sends notifications over "
+                        f"plain HTTP to {url_host(value.text) or 'another host'}",
+                    )
 
 
 class UnknownAlertmanagerKey(Rule):

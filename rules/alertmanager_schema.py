@@ -25,105 +25,24 @@ prometheus/common that has the twin key (http_config itself arrived in 0.15.0).
 from __future__ import annotations
 
 from ..schema import ANY, SCALAR, MapOf, Secret
+from .http_client_schema import http_client_schema
 
 # --- prometheus/common config (v0.70.1) -------------------------------------------------------
 
-TLS_CONFIG = {
-    "ca": SCALAR,
-    "cert": SCALAR,
-    "key": Secret(twin="key_file", since="0.15"),  # inline key itself: 0.26 (common v0.44)
-    "ca_file": SCALAR,
-    "cert_file": SCALAR,
-    "key_file": SCALAR,
-    "ca_ref": SCALAR,
-    "cert_ref": SCALAR,
-    "key_ref": SCALAR,
-    "server_name": SCALAR,
-    "insecure_skip_verify": SCALAR,
-    "min_version": SCALAR,
-    "max_version": SCALAR,
-}
-
-# ProxyConfig is inlined into HTTPClientConfig and OAuth2.
-_PROXY = {
-    "proxy_url": SCALAR,
-    "no_proxy": SCALAR,
-    "proxy_from_environment": SCALAR,
-    # ProxyHeader = map[string][]Secret: every value is secret, there is no file form.
-    "proxy_connect_header": MapOf([Secret(twin=None)]),
-}
-
-BASIC_AUTH = {
-    "username": SCALAR,
-    "username_file": SCALAR,
-    "username_ref": SCALAR,
-    "password": Secret(twin="password_file", since="0.15"),
-    "password_file": SCALAR,
-    "password_ref": SCALAR,
-}
-
-AUTHORIZATION = {
-    "type": SCALAR,
-    "credentials": Secret(twin="credentials_file", since="0.22"),
-    "credentials_file": SCALAR,
-    "credentials_ref": SCALAR,
-}
-
-OAUTH2 = {
-    "client_id": SCALAR,
-    "client_secret": Secret(twin="client_secret_file", since="0.22"),
-    "client_secret_file": SCALAR,
-    "client_secret_ref": SCALAR,
-    "client_certificate_key_id": SCALAR,
-    "client_certificate_key": Secret(twin="client_certificate_key_file", since="0.34"),
-    "client_certificate_key_file": SCALAR,
-    "client_certificate_key_ref": SCALAR,
-    "grant_type": SCALAR,
-    "signature_algorithm": SCALAR,
-    "iss": SCALAR,
-    "audience": SCALAR,
-    "claims": ANY,
-    "scopes": [SCALAR],
-    "token_url": SCALAR,
-    "endpoint_params": MapOf(SCALAR),
-    "tls_config": TLS_CONFIG,
-    **_PROXY,
-}
-
-# Headers: a map of header name to {values, secrets, files} (config/headers.go); the header
-# names are free (reserved ones such as Authorization are refused by Validate, not by the YAML).
-HTTP_HEADERS = MapOf(
+# Alertmanager release that first accepted each *_file twin of the HTTP client config: 0.15
+# brought http_config; common v0.23 (credentials_file, client_secret_file) came with 0.22,
+# v0.61 (http_headers files) with 0.28, v0.70 (client_certificate_key_file) with 0.34.
+_HTTP = http_client_schema(
     {
-        "values": [SCALAR],
-        # ``files`` is the file form of ``secrets`` (whole list); both arrived in 0.28 (common v0.61).
-        "secrets": [Secret(twin="files", since="0.28")],
-        "files": [SCALAR],
+        "key": "0.15", "password": "0.15", "bearer_token": "0.15",
+        "credentials": "0.22", "client_secret": "0.22",
+        "secrets": "0.28", "client_certificate_key": "0.34",
     }
 )
-
-HTTP_CONFIG = {
-    "basic_auth": BASIC_AUTH,
-    "authorization": AUTHORIZATION,
-    "oauth2": OAUTH2,
-    "bearer_token": Secret(twin="bearer_token_file", since="0.15"),
-    "bearer_token_file": SCALAR,
-    "tls_config": TLS_CONFIG,
-    "follow_redirects": SCALAR,
-    "enable_http2": SCALAR,
-    "http_headers": HTTP_HEADERS,
-    **_PROXY,
-}
-
-SIGV4 = {  # prometheus/sigv4 SigV4Config
-    "region": SCALAR,
-    "access_key": SCALAR,
-    "secret_key": Secret(twin=None),
-    "profile": SCALAR,
-    "role_arn": SCALAR,
-    "external_id": SCALAR,
-    "use_fips_sts_endpoint": SCALAR,
-    "service_name": SCALAR,
-}
+TLS_CONFIG = _HTTP.tls_config
+HTTP_CONFIG = _HTTP.http_client
+SIGV4 = _HTTP.sigv4
+HTTP_HEADERS = _HTTP.http_headers
 
 # --- global ------------------------------------------------------------------------------------
 

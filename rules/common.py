@@ -35,15 +35,25 @@ def has_userinfo_password(url: str) -> bool:
 
 
 _SECRET_PARAM = re.compile(r"(token|key|secret|sig|signature|code|auth|pass|pwd)", re.I)
-_WEBHOOK_HOSTS = ("hooks.slack.com", "discord.com", "discordapp.com", "outlook.office.com",
-                  "webhook.office.com", "logic.azure.com", "api.telegram.org",
-                  "chat.googleapis.com", "oapi.dingtalk.com", "open.feishu.cn")
+_WEBHOOK_HOSTS = (
+    "hooks.slack.com",
+    "discord.com",
+    "discordapp.com",
+    "outlook.office.com",
+    "webhook.office.com",
+    "logic.azure.com",
+    "api.telegram.org",
+    "chat.googleapis.com",
+    "oapi.dingtalk.com",
+    "open.feishu.cn",
+)
 
 
 def url_carries_secret(url: str) -> bool:
     """Does this URL work as a credential? Webhook services put the secret in the path or the
     query; a plain http://receiver:8080/alerts holds nothing worth hiding."""
     from urllib.parse import urlsplit
+
     try:
         parts = urlsplit(url.strip())
         host = (parts.hostname or "").lower()
@@ -56,7 +66,9 @@ def url_carries_secret(url: str) -> bool:
         if value and _SECRET_PARAM.search(name):
             return True
     return any(
-        len(segment) >= 20 and any(c.isdigit() for c in segment) and any(c.isalpha() for c in segment)
+        len(segment) >= 20
+        and any(c.isdigit() for c in segment)
+        and any(c.isalpha() for c in segment)
         for segment in parts.path.split("/")
     )
 
@@ -109,3 +121,51 @@ def unknown_key_findings(rule, doc, schema, consequence: str, skip=frozenset()):
             yield rule.report(
                 doc, unknown.key, f"unknown key `{unknown.key.text}`{where}: {consequence}{hint}"
             )
+
+
+def secret_findings(rule, doc, schema, program: str, no_twin_fix: str, skip=None):
+    """PROM02/AM01: a literal where a secret belongs. ``skip(key, value)`` leaves out values
+    that are not credentials after all."""
+    from promguard.schema import secrets
+
+    for root in doc.mappings():
+        for key, value, spec in secrets(root, schema):
+            if env_references(value.text) or (skip is not None and skip(key, value)):
+                continue  # an unexpanded ${VAR} is reported by its own rule
+            shown = f"plaintext secret in `{value.path}` (`{key.text}: {MASK}`)"
+            if spec.twin:
+                since = f" ({program} {spec.since} and later)" if spec.since else ""
+                yield rule.report(
+                    doc,
+                    value,
+                    shown,
+                    fix=f"Put the value in a file readable only by {program} and set "
+                    f"`{spec.twin}`{since} instead of `{key.text}`.",
+                )
+            else:
+                yield rule.report(
+                    doc,
+                    value,
+                    f"{shown}; this field has no file variant",
+                    severity="low",
+                    fix=no_twin_fix,
+                )
+
+
+def unexpanded_findings(rule, doc, program: str, skip=None):
+    """PROM03/AM02: ${VAR} that the program sends as written. ``skip(path)`` names the places
+    where the program does expand, or where $ means something else."""
+    from promguard.parsers.yaml_tree import scalars
+
+    for root in doc.mappings():
+        for value in scalars(root):
+            if skip is not None and skip(value.path):
+                continue
+            names = env_references(value.text)
+            if names:
+                shown = ", ".join(f"`${{{n}}}`" for n in dict.fromkeys(names))
+                yield rule.report(
+                    doc,
+                    value,
+                    f"{shown} in `{value.path}` is not expanded: {program} uses the literal text",
+                )

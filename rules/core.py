@@ -24,7 +24,10 @@ class UnparseableFile(Rule):
         "This finding is reported even when --select leaves it out, so that an unreadable file "
         "never passes as a clean one."
     )
-    fix = "Fix the syntax error at the reported line (promtool check config / amtool check-config agree)."
+    fix = (
+        "Fix the syntax error at the reported line (promtool check config and amtool "
+        "check-config report the same line)."
+    )
     references = (_YAML_SPEC, "https://prometheus.io/docs/prometheus/latest/command-line/promtool/")
     cwe = ("CWE-20",)
 

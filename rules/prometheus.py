@@ -9,25 +9,33 @@ from promguard.parsers.yaml_tree import Mapping, Scalar, Sequence, scalars
 from promguard.rule import Rule
 
 from .common import (
-    unknown_key_findings,
     OLD_TLS,
-    env_references,
     has_userinfo_password,
     is_loopback,
     masked_url,
+    secret_findings,
+    unexpanded_findings,
+    unknown_key_findings,
     url_host,
 )
 
 CONFIG_DOCS = "https://prometheus.io/docs/prometheus/latest/configuration/configuration/"
 SECURITY_DOCS = "https://prometheus.io/docs/operating/security/"
 HTTPS_DOCS = "https://prometheus.io/docs/prometheus/latest/configuration/https/"
-WEB_CONFIG_DOCS = "https://github.com/prometheus/exporter-toolkit/blob/master/docs/web-configuration.md"
+WEB_CONFIG_DOCS = (
+    "https://github.com/prometheus/exporter-toolkit/blob/master/docs/web-configuration.md"
+)
 
 # Keys of the web config file (--web.config.file) that people put into prometheus.yml.
 SERVER_KEYS = ("web", "tls_server_config", "basic_auth_users", "http_server_config")
 CREDENTIAL_KEYS = ("basic_auth", "authorization", "oauth2", "bearer_token", "bearer_token_file")
 # Fields of type config.URL, whose password Prometheus redacts when it shows the configuration.
 _REDACTED_URL = re.compile(r"^(remote_write|remote_read)\[\d+\]\.url$|(^|\.)proxy_url$")
+_NO_TWIN_FIX = (
+    "Prefer workload identity or the provider's default credential chain where the service "
+    "discovery supports it; otherwise keep this file out of version control and readable only "
+    "by Prometheus."
+)
 _SECRETISH_HEADER = re.compile(r"authorization|token|secret|api[-_]?key|password|cookie", re.I)
 
 
@@ -90,7 +98,8 @@ class ServerSettingsInPrometheusYml(Rule):
                 node = root.key_node(key)
                 if node is not None:
                     yield self.report(
-                        doc, node,
+                        doc,
+                        node,
                         f"`{key}` is a web config (--web.config.file) setting, not a "
                         "prometheus.yml key: Prometheus rejects this file and no TLS or "
                         "authentication is applied",
@@ -109,12 +118,24 @@ class UnknownPrometheusKey(Rule):
         "to start, or to reload and keep running the old configuration. A misspelt security "
         "setting (tls_config, basic_auth) is silently never applied by tools that ignore it."
     )
-    fix = "Correct the spelling or the indentation, or remove the key; `promtool check config` agrees."
-    references = (CONFIG_DOCS, "https://prometheus.io/docs/prometheus/latest/command-line/promtool/")
+    fix = (
+        "Correct the spelling or the indentation, or remove the key; `promtool check config` "
+        "agrees."
+    )
+    references = (
+        CONFIG_DOCS,
+        "https://prometheus.io/docs/prometheus/latest/command-line/promtool/",
+    )
     tags = ("misconfiguration",)
 
     def check(self, doc):
-        return unknown_key_findings(self, doc, _schema(), "Prometheus refuses to load this file", skip=frozenset(SERVER_KEYS))
+        return unknown_key_findings(
+            self,
+            doc,
+            _schema(),
+            "Prometheus refuses to load this file",
+            skip=frozenset(SERVER_KEYS),
+        )
 
 
 class InlineSecret(Rule):
@@ -134,35 +155,15 @@ class InlineSecret(Rule):
         "that keeps the secret in a separate file with its own permissions, rotated without "
         "editing the configuration."
     )
-    fix = "Put the secret in a file readable only by Prometheus and name it with the `*_file` field."
+    fix = (
+        "Put the secret in a file readable only by Prometheus and name it with the `*_file` field."
+    )
     references = (CONFIG_DOCS, SECURITY_DOCS)
     tags = ("secrets",)
     cwe = ("CWE-798", "CWE-256")
 
     def check(self, doc):
-        from promguard.schema import secrets
-
-        for root in doc.mappings():
-            for key, value, spec in secrets(root, _schema()):
-                if env_references(value.text):
-                    continue  # PROM03: the literal ${VAR} is sent, which is its own problem
-                if spec.twin:
-                    yield self.report(
-                        doc, value,
-                        f"plaintext secret in `{value.path}` (`{key.text}: {MASK}`)",
-                        fix=f"Put the secret in a file readable only by Prometheus and set "
-                        f"`{spec.twin}` instead of `{key.text}`.",
-                    )
-                else:
-                    yield self.report(
-                        doc, value,
-                        f"plaintext secret in `{value.path}` (`{key.text}: {MASK}`); this "
-                        "field has no file variant",
-                        severity="low",
-                        fix="Prefer workload identity or the provider's default credential "
-                        "chain where the service discovery supports it; otherwise keep this "
-                        "file out of version control and readable only by Prometheus.",
-                    )
+        return secret_findings(self, doc, _schema(), "Prometheus", _NO_TWIN_FIX)
 
 
 class UnexpandedVariable(Rule):
@@ -189,18 +190,13 @@ class UnexpandedVariable(Rule):
     tags = ("secrets", "misconfiguration")
 
     def check(self, doc):
-        for root in doc.mappings():
-            for value in scalars(root):
-                if value.path.startswith("global.external_labels") or "relabel_configs[" in value.path:
-                    continue  # expanded by Prometheus, or regex capture groups ($1, ${name})
-                names = env_references(value.text)
-                if names:
-                    shown = ", ".join(f"`${{{n}}}`" for n in dict.fromkeys(names))
-                    yield self.report(
-                        doc, value,
-                        f"{shown} in `{value.path}` is not expanded: Prometheus uses the "
-                        "literal text",
-                    )
+        return unexpanded_findings(self, doc, "Prometheus", skip=_expanded_or_regex)
+
+
+def _expanded_or_regex(path: str) -> bool:
+    """external_labels are expanded by Prometheus; in relabel configs $1 and ${name} are regex
+    capture groups."""
+    return path.startswith("global.external_labels") or "relabel_configs[" in path
 
 
 class SecretInPlainField(Rule):
@@ -237,7 +233,8 @@ class SecretInPlainField(Rule):
                 if not _REDACTED_URL.search(value.path):
                     shown = "is shown unmasked on the /config page"
                 yield self.report(
-                    doc, value,
+                    doc,
+                    value,
                     f"password in the URL in `{value.path}` ({masked_url(value.text)}) {shown}",
                 )
             yield from self._headers(doc, root)
@@ -251,7 +248,8 @@ class SecretInPlainField(Rule):
                     values = header.get("values") if isinstance(header, Mapping) else None
                     if values is not None and _SECRETISH_HEADER.search(name.text):
                         yield self.report(
-                            doc, values,
+                            doc,
+                            values,
                             f"header `{name.text}` sets a credential in `values`, which "
                             "Prometheus shows unmasked",
                             fix="Move the value to `secrets:` or, better, `files:`.",
@@ -260,7 +258,8 @@ class SecretInPlainField(Rule):
                 for name, header in value.entries:
                     if isinstance(header, Scalar) and _SECRETISH_HEADER.search(name.text):
                         yield self.report(
-                            doc, header,
+                            doc,
+                            header,
                             f"header `{name.text}: {MASK}` in `{value.path}` is a credential "
                             "in a field Prometheus shows unmasked",
                             fix="Use `authorization` with `credentials_file`, `basic_auth` with "
@@ -281,7 +280,10 @@ class InsecureSkipVerify(Rule):
         "Kubernetes jobs that scrape the kubelet with self-signed certificates are a common, "
         "lower-risk exception and are reported as low."
     )
-    fix = "Set `ca_file` to the CA that signed the target's certificate and remove insecure_skip_verify."
+    fix = (
+        "Set `ca_file` to the CA that signed the target's certificate and remove "
+        "insecure_skip_verify."
+    )
     references = (CONFIG_DOCS + "#tls_config",)
     tags = ("tls",)
     cwe = ("CWE-295",)
@@ -298,7 +300,8 @@ class InsecureSkipVerify(Rule):
                 job = _job_of(root, value.path)
                 kube = job is not None and _present(job, "kubernetes_sd_configs")
                 yield self.report(
-                    doc, value,
+                    doc,
+                    value,
                     f"TLS certificate verification is disabled in `{value.path}`",
                     end=value,
                     severity="low" if kube else None,
@@ -358,7 +361,8 @@ class CredentialsOverHttp(Rule):
         anchor = scheme if isinstance(scheme, Scalar) else client.key_node(credential)
         said = "scheme is http" if isinstance(scheme, Scalar) else "no scheme, so http"
         yield self.report(
-            doc, anchor,
+            doc,
+            anchor,
             f"{what} sends {credential} credentials over plain HTTP ({said})",
         )
 
@@ -386,7 +390,8 @@ class CredentialsOverHttp(Rule):
         credential = next((k for k in keys if _present(endpoint, k)), None)
         if credential is not None:
             yield self.report(
-                doc, url,
+                doc,
+                url,
                 f"{section} endpoint sends {credential} credentials over plain HTTP",
             )
 
@@ -412,9 +417,14 @@ class OldTlsVersion(Rule):
 
         for root in doc.mappings():
             for key, value, _spec in matches(root, _schema()):
-                if key.text == "min_version" and isinstance(value, Scalar) and value.text in OLD_TLS:
+                if (
+                    key.text == "min_version"
+                    and isinstance(value, Scalar)
+                    and value.text in OLD_TLS
+                ):
                     yield self.report(
-                        doc, value,
+                        doc,
+                        value,
                         f"`min_version: {value.text}` in `{value.path}` allows "
                         f"{OLD_TLS[value.text]}",
                     )

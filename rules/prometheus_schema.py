@@ -20,7 +20,8 @@ A field is ``Secret`` exactly where its Go type is ``config.Secret`` (or ``[]Sec
 
 from __future__ import annotations
 
-from ..schema import ANY, SCALAR, MapOf, Secret
+from ..schema import SCALAR, MapOf, Secret
+from .http_client_schema import http_client_schema
 
 __all__ = ["PROMETHEUS"]
 
@@ -28,87 +29,13 @@ __all__ = ["PROMETHEUS"]
 # prometheus/common config (http_config.go, headers.go, config.go)
 # --------------------------------------------------------------------------------------------
 
-# TLSConfig. ca/cert are inline PEM text but not config.Secret; key is.
-TLS_CONFIG = {
-    "ca": SCALAR,
-    "cert": SCALAR,
-    "key": Secret(twin="key_file"),
-    "ca_file": SCALAR,
-    "cert_file": SCALAR,
-    "key_file": SCALAR,
-    "ca_ref": SCALAR,
-    "cert_ref": SCALAR,
-    "key_ref": SCALAR,
-    "server_name": SCALAR,
-    "insecure_skip_verify": SCALAR,
-    "min_version": SCALAR,
-    "max_version": SCALAR,
-}
-
-# ProxyConfig (inline in HTTPClientConfig and OAuth2). ProxyHeader is map[string][]Secret.
-PROXY_CONFIG = {
-    "proxy_url": SCALAR,
-    "no_proxy": SCALAR,
-    "proxy_from_environment": SCALAR,
-    "proxy_connect_header": MapOf([Secret(twin=None)]),
-}
-
-BASIC_AUTH = {
-    "username": SCALAR,
-    "username_file": SCALAR,
-    "username_ref": SCALAR,
-    "password": Secret(twin="password_file"),
-    "password_file": SCALAR,
-    "password_ref": SCALAR,
-}
-
-AUTHORIZATION = {
-    "type": SCALAR,
-    "credentials": Secret(twin="credentials_file"),
-    "credentials_file": SCALAR,
-    "credentials_ref": SCALAR,
-}
-
-OAUTH2 = {
-    "client_id": SCALAR,
-    "client_secret": Secret(twin="client_secret_file"),
-    "client_secret_file": SCALAR,
-    "client_secret_ref": SCALAR,
-    "client_certificate_key_id": SCALAR,
-    "client_certificate_key": Secret(twin="client_certificate_key_file"),
-    "client_certificate_key_file": SCALAR,
-    "client_certificate_key_ref": SCALAR,
-    "grant_type": SCALAR,
-    "signature_algorithm": SCALAR,
-    "iss": SCALAR,
-    "audience": SCALAR,
-    "claims": ANY,  # map[string]any: free-form JWT claims
-    "scopes": [SCALAR],
-    "token_url": SCALAR,
-    "endpoint_params": MapOf(SCALAR),
-    "tls_config": TLS_CONFIG,
-    **PROXY_CONFIG,
-}
-
-# Headers is `map[string]Header` inlined, so http_headers is a free map of header names.
-HTTP_HEADER = {
-    "values": [SCALAR],
-    "secrets": [Secret(twin="files")],
-    "files": [SCALAR],
-}
-
-HTTP_CLIENT_CONFIG = {
-    "basic_auth": BASIC_AUTH,
-    "authorization": AUTHORIZATION,
-    "oauth2": OAUTH2,
-    "bearer_token": Secret(twin="bearer_token_file"),
-    "bearer_token_file": SCALAR,
-    "tls_config": TLS_CONFIG,
-    "follow_redirects": SCALAR,
-    "enable_http2": SCALAR,
-    **PROXY_CONFIG,
-    "http_headers": MapOf(HTTP_HEADER),
-}
+_HTTP = http_client_schema()
+TLS_CONFIG = _HTTP.tls_config
+PROXY_CONFIG = _HTTP.proxy
+BASIC_AUTH = _HTTP.basic_auth
+AUTHORIZATION = _HTTP.authorization
+OAUTH2 = _HTTP.oauth2
+HTTP_CLIENT_CONFIG = _HTTP.http_client
 
 # --------------------------------------------------------------------------------------------
 # prometheus/prometheus model/relabel, prometheus/sigv4, storage/remote/{azuread,googleiam}
@@ -124,16 +51,7 @@ RELABEL_CONFIG = {
     "action": SCALAR,
 }
 
-SIGV4_CONFIG = {
-    "region": SCALAR,
-    "access_key": SCALAR,
-    "secret_key": Secret(twin=None),
-    "profile": SCALAR,
-    "role_arn": SCALAR,
-    "external_id": SCALAR,
-    "use_fips_sts_endpoint": SCALAR,
-    "service_name": SCALAR,
-}
+SIGV4_CONFIG = _HTTP.sigv4
 
 AZUREAD_CONFIG = {
     "managed_identity": {"client_id": SCALAR},

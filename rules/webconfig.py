@@ -72,7 +72,8 @@ class PlaintextPassword(Rule):
             for user, value in users.entries:
                 if isinstance(value, Scalar) and not _BCRYPT.match(value.text):
                     yield self.report(
-                        doc, value,
+                        doc,
+                        value,
                         f"password of user `{user.text}` is not a bcrypt hash "
                         f"(`{user.text}: {MASK}`)",
                     )
@@ -90,7 +91,10 @@ class LowBcryptCost(Rule):
         "hash, which sits in a file that is often committed to a repository."
     )
     fix = "Hash the password again with a cost of 10 to 12 (`htpasswd -nBC 12`)."
-    references = (BCRYPT_DOCS, "https://cheatsheetseries.owasp.org/cheatsheets/Password_Storage_Cheat_Sheet.html")
+    references = (
+        BCRYPT_DOCS,
+        "https://cheatsheetseries.owasp.org/cheatsheets/Password_Storage_Cheat_Sheet.html",
+    )
     tags = ("authentication",)
     cwe = ("CWE-916",)
 
@@ -103,7 +107,8 @@ class LowBcryptCost(Rule):
                 match = _BCRYPT.match(value.text) if isinstance(value, Scalar) else None
                 if match and int(match.group("cost")) < 10:
                     yield self.report(
-                        doc, value,
+                        doc,
+                        value,
                         f"bcrypt cost {int(match.group('cost'))} for user `{user.text}` is "
                         "below 10",
                     )
@@ -138,7 +143,8 @@ class BasicAuthWithoutTls(Rule):
             if tls is not None and (tls.text("cert_file") or tls.text("cert")):
                 continue
             yield self.report(
-                doc, root.key_node("basic_auth_users"),
+                doc,
+                root.key_node("basic_auth_users"),
                 "basic_auth_users is set without a TLS certificate: passwords travel in clear",
             )
 
@@ -158,7 +164,10 @@ class WeakClientAuth(Rule):
         "Only RequireAndVerifyClientCert makes mutual TLS an access control: the other modes let "
         "clients in without a certificate or with one nobody verified."
     )
-    fix = "Set `client_auth_type: RequireAndVerifyClientCert` with `client_ca_file`, or add basic_auth_users."
+    fix = (
+        "Set `client_auth_type: RequireAndVerifyClientCert` with `client_ca_file`, or add "
+        "basic_auth_users."
+    )
     references = (WEB_DOCS, "https://pkg.go.dev/crypto/tls#ClientAuthType")
     tags = ("tls", "authentication")
     cwe = ("CWE-295",)
@@ -172,7 +181,8 @@ class WeakClientAuth(Rule):
             value = tls.get("client_auth_type")
             if isinstance(value, Scalar) and value.text in _WEAK_CLIENT_AUTH:
                 yield self.report(
-                    doc, value,
+                    doc,
+                    value,
                     f"client_auth_type {value.text} {_WEAK_CLIENT_AUTH[value.text]}, and no "
                     "basic_auth_users is set",
                 )
@@ -199,8 +209,9 @@ class OldTlsVersion(Rule):
             tls = _tls(root)
             value = tls.get("min_version") if tls is not None else None
             if isinstance(value, Scalar) and value.text in OLD_TLS:
-                yield self.report(doc, value, f"min_version {value.text} allows "
-                                  f"{OLD_TLS[value.text]}")
+                yield self.report(
+                    doc, value, f"min_version {value.text} allows {OLD_TLS[value.text]}"
+                )
 
 
 class InlinePrivateKey(Rule):

@@ -42,15 +42,33 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("paths", nargs="*", default=["."], metavar="PATH")
     scan.add_argument("--format", choices=FORMATS, default="text")
     scan.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE, not stdout")
-    scan.add_argument("--fail-on", choices=FAIL_ON, default="medium",
-                      help="lowest severity that makes the exit code 1 (default: medium)")
-    scan.add_argument("--select", type=_id_list, default=[], metavar="IDS",
-                      help="only these rule IDs or ID prefixes, comma-separated")
-    scan.add_argument("--ignore", type=_id_list, default=[], metavar="IDS",
-                      help="not these rule IDs or ID prefixes, comma-separated")
+    scan.add_argument(
+        "--fail-on",
+        choices=FAIL_ON,
+        default="medium",
+        help="lowest severity that makes the exit code 1 (default: medium)",
+    )
+    scan.add_argument(
+        "--select",
+        type=_id_list,
+        default=[],
+        metavar="IDS",
+        help="only these rule IDs or ID prefixes, comma-separated",
+    )
+    scan.add_argument(
+        "--ignore",
+        type=_id_list,
+        default=[],
+        metavar="IDS",
+        help="not these rule IDs or ID prefixes, comma-separated",
+    )
     scan.add_argument("--no-color", action="store_true", help="never colour the text output")
-    scan.add_argument("-q", "--quiet", action="store_true",
-                      help="text output: findings only, no fix hints or summary")
+    scan.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="text output: findings only, no fix hints or summary",
+    )
     scan.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
 
     sub.add_parser("rules", help="list every rule: ID, severity, title")
@@ -68,8 +86,9 @@ def _load(paths=()):
 def _check_ids(option: str, ids: list[str], rules) -> None:
     for prefix in ids:
         if not any(rule.id.startswith(prefix) for rule in rules):
-            raise UsageError(f"{option} {prefix}: no rule ID starts with it "
-                             "(`promguard rules` lists them)")
+            raise UsageError(
+                f"{option} {prefix}: no rule ID starts with it (`promguard rules` lists them)"
+            )
 
 
 def _use_colour(args) -> bool:
@@ -178,6 +197,9 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(exc, RuleLoadError):
             print(f"promguard: error: {exc}", file=sys.stderr)
         else:
-            print(f"promguard: internal error: {type(exc).__name__}: {exc} "
-                  "(run with --debug for the traceback)", file=sys.stderr)
+            print(
+                f"promguard: internal error: {type(exc).__name__}: {exc} "
+                "(run with --debug for the traceback)",
+                file=sys.stderr,
+            )
         return 2

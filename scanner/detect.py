@@ -47,24 +47,45 @@ _MARKERS = re.compile(
 )
 
 _PROMETHEUS_TOP = frozenset(
-    ("global", "runtime", "rule_files", "scrape_config_files", "scrape_configs", "alerting",
-     "remote_write", "remote_read", "storage", "tracing", "otlp")
+    (
+        "global",
+        "runtime",
+        "rule_files",
+        "scrape_config_files",
+        "scrape_configs",
+        "alerting",
+        "remote_write",
+        "remote_read",
+        "storage",
+        "tracing",
+        "otlp",
+    )
 )
 _PROMETHEUS_ONLY = frozenset(
     ("scrape_configs", "rule_files", "scrape_config_files", "remote_write", "remote_read")
 )
 _ALERTMANAGER_TOP = frozenset(
-    ("global", "templates", "route", "inhibit_rules", "receivers", "mute_time_intervals",
-     "time_intervals", "tracing")
+    (
+        "global",
+        "templates",
+        "route",
+        "inhibit_rules",
+        "receivers",
+        "mute_time_intervals",
+        "time_intervals",
+        "tracing",
+    )
 )
-_WEBCONFIG_TOP = frozenset(("tls_server_config", "http_server_config", "basic_auth_users",
-                            "rate_limit"))
+_WEBCONFIG_TOP = frozenset(
+    ("tls_server_config", "http_server_config", "basic_auth_users", "rate_limit")
+)
 _TOP_KEYS = {
     "prometheus": _PROMETHEUS_TOP,
     "alertmanager": _ALERTMANAGER_TOP,
     "webconfig": _WEBCONFIG_TOP,
-    "compose": frozenset(("services", "version", "name", "networks", "volumes", "secrets",
-                          "configs", "include")),
+    "compose": frozenset(
+        ("services", "version", "name", "networks", "volumes", "secrets", "configs", "include")
+    ),
 }
 
 
@@ -111,8 +132,9 @@ def kind_by_content(top_keys: set[str], root) -> str | None:
     return None
 
 
-def yaml_kind(name_kind: str | None, top_keys: set[str] | None, root=None,
-              weak_name: bool = False) -> str | None:
+def yaml_kind(
+    name_kind: str | None, top_keys: set[str] | None, root=None, weak_name: bool = False
+) -> str | None:
     """The kind of a parsed YAML file from its first mapping ``root`` and that mapping's keys;
     ``top_keys`` is None when the file holds no mapping. A weak name counts only when the
     content has keys of that kind."""

@@ -67,15 +67,29 @@ class _File:
 
     def problem(self, rule_id: str, message: str, line=1, column=1, end_column=None, fix=""):
         self.findings.append(
-            Finding(rule_id, _CORE_SEVERITY[rule_id], message, self.display, line, column,
-                    line, end_column, "", fix)
+            Finding(
+                rule_id,
+                _CORE_SEVERITY[rule_id],
+                message,
+                self.display,
+                line,
+                column,
+                line,
+                end_column,
+                "",
+                fix,
+            )
         )
         if rule_id in (PARSE_ERROR, TOO_LARGE):
             self.parse_error = True
 
 
-_CORE_SEVERITY = {PARSE_ERROR: "high", DUPLICATE_KEY: "medium", BAD_SUPPRESSION: "low",
-                  TOO_LARGE: "medium"}
+_CORE_SEVERITY = {
+    PARSE_ERROR: "high",
+    DUPLICATE_KEY: "medium",
+    BAD_SUPPRESSION: "low",
+    TOO_LARGE: "medium",
+}
 _SNIFF_BYTES = 64 * 1024
 _FIX_UNREADABLE = "Make the file valid UTF-8 YAML; the program that reads it would reject it too."
 
@@ -91,9 +105,12 @@ def _read(abspath: str, name_kind: str | None, out: _File) -> bytes | None:
             if size <= limits.MAX_FILE_BYTES:
                 return fh.read(limits.MAX_FILE_BYTES + 1)
             if name_kind or detect.may_be_yaml_kind(fh.read(_SNIFF_BYTES)):
-                out.problem(TOO_LARGE, f"file is {size:,} bytes, over the limit of "
-                            f"{limits.MAX_FILE_BYTES:,}; not scanned",
-                            fix="Split the file, or exclude it if it is generated data.")
+                out.problem(
+                    TOO_LARGE,
+                    f"file is {size:,} bytes, over the limit of "
+                    f"{limits.MAX_FILE_BYTES:,}; not scanned",
+                    fix="Split the file, or exclude it if it is generated data.",
+                )
             return None
     except OSError as exc:
         if name_kind:
@@ -104,16 +121,22 @@ def _read(abspath: str, name_kind: str | None, out: _File) -> bytes | None:
 
 def _decode(data: bytes, out: _File) -> str | None:
     if b"\0" in data[:8192]:
-        out.problem(PARSE_ERROR, "binary file (contains NUL bytes); not scanned",
-                    fix=_FIX_UNREADABLE)
+        out.problem(
+            PARSE_ERROR, "binary file (contains NUL bytes); not scanned", fix=_FIX_UNREADABLE
+        )
         return None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        out.problem(PARSE_ERROR, f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); not scanned",
-                    line, column, fix=_FIX_UNREADABLE)
+        out.problem(
+            PARSE_ERROR,
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); not scanned",
+            line,
+            column,
+            fix=_FIX_UNREADABLE,
+        )
         return None
 
 
@@ -126,8 +149,9 @@ def _top_keys(roots) -> tuple[set[str] | None, object]:
     return None, None
 
 
-def scan_file(abspath: str, display: str, rules_by_kind: dict, selection: Selection,
-              result: ScanResult) -> _File:
+def scan_file(
+    abspath: str, display: str, rules_by_kind: dict, selection: Selection, result: ScanResult
+) -> _File:
     out = _File(display)
     name_kind = detect.kind_by_name(abspath)
     is_yaml = detect.is_yaml_name(abspath)
@@ -160,11 +184,19 @@ def scan_file(abspath: str, display: str, rules_by_kind: dict, selection: Select
     doc = Document(display, abspath, kind, text, parsed.documents)
     for dup in parsed.duplicates:
         out.findings.append(
-            Finding(DUPLICATE_KEY, _CORE_SEVERITY[DUPLICATE_KEY],
-                    f"key `{dup.key.text}` is already defined on line {dup.first.line}; "
-                    "Go's YAML decoder rejects the file",
-                    display, dup.key.line, dup.key.column, dup.key.end_line, dup.key.end_column,
-                    dup.key.path, "Keep one of the two keys.")
+            Finding(
+                DUPLICATE_KEY,
+                _CORE_SEVERITY[DUPLICATE_KEY],
+                f"key `{dup.key.text}` is already defined on line {dup.first.line}; "
+                "Go's YAML decoder rejects the file",
+                display,
+                dup.key.line,
+                dup.key.column,
+                dup.key.end_line,
+                dup.key.end_column,
+                dup.key.path,
+                "Keep one of the two keys.",
+            )
         )
     for rule in rules_by_kind.get(kind, ()):
         try:
@@ -180,8 +212,18 @@ def _suppress(out: _File, text: str, selection: Selection) -> None:
     suppressions, problems = suppress.parse(text)
     for p in problems:
         if selection(BAD_SUPPRESSION):
-            findings.append(Finding(BAD_SUPPRESSION, _CORE_SEVERITY[BAD_SUPPRESSION], p.message,
-                                    out.display, p.line, p.column, p.line, p.end_column))
+            findings.append(
+                Finding(
+                    BAD_SUPPRESSION,
+                    _CORE_SEVERITY[BAD_SUPPRESSION],
+                    p.message,
+                    out.display,
+                    p.line,
+                    p.column,
+                    p.line,
+                    p.end_column,
+                )
+            )
     for finding in findings:
         hit = suppress.find(suppressions, finding.rule_id, finding.line)
         if hit is not None:
@@ -189,8 +231,12 @@ def _suppress(out: _File, text: str, selection: Selection) -> None:
     out.findings = findings
 
 
-def scan(paths: list[str], rules: list, selection: Selection, root: str | None = None,
-         ) -> ScanResult:
+def scan(
+    paths: list[str],
+    rules: list,
+    selection: Selection,
+    root: str | None = None,
+) -> ScanResult:
     """Scan ``paths`` (files or folders) with ``rules``; raises files.PathError for a missing
     path."""
     root = root or os.getcwd()

@@ -6,8 +6,22 @@ import os
 
 # Never configuration a stack deploys with, and often huge.
 SKIP_DIRS = frozenset(
-    (".git", ".hg", ".svn", ".terraform", "node_modules", "__pycache__", ".tox", ".nox",
-     ".mypy_cache", ".pytest_cache", ".ruff_cache", ".venv", "venv", ".direnv")
+    (
+        ".git",
+        ".hg",
+        ".svn",
+        ".terraform",
+        "node_modules",
+        "__pycache__",
+        ".tox",
+        ".nox",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".venv",
+        "venv",
+        ".direnv",
+    )
 )
 
 
@@ -65,7 +79,8 @@ def _walk(folder: str) -> list[str]:
     files = []
     for root, dirs, names in os.walk(folder):  # symlinked folders are not followed: no loops
         dirs[:] = sorted(
-            d for d in dirs
+            d
+            for d in dirs
             if d not in SKIP_DIRS and not os.path.isfile(os.path.join(root, d, "pyvenv.cfg"))
         )
         files.extend(os.path.join(root, n) for n in names)

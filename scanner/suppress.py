@@ -63,12 +63,25 @@ def parse(text: str):
             reason = ids_match.group("reason").strip()
         end = len(line) + 1
         if not ids:
-            problems.append(Problem(number, column, end, f"`{kind}` names no rule: "
-                                    f"write `# promguard: {kind}[RULE-ID] reason`"))
+            problems.append(
+                Problem(
+                    number,
+                    column,
+                    end,
+                    f"`{kind}` names no rule: write `# promguard: {kind}[RULE-ID] reason`",
+                )
+            )
             continue
         if not reason:
-            problems.append(Problem(number, column, end, f"`{kind}[{', '.join(ids)}]` gives no "
-                                    "reason: say why the finding does not apply"))
+            problems.append(
+                Problem(
+                    number,
+                    column,
+                    end,
+                    f"`{kind}[{', '.join(ids)}]` gives no "
+                    "reason: say why the finding does not apply",
+                )
+            )
             continue
         own_line = not line[: column - 1].strip()
         suppressions.append(

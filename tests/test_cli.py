@@ -105,8 +105,17 @@ def test_json_output_contract(cli, stack):
     data = json.loads(run.stdout)
     finding = data["findings"][0]
     assert set(finding) >= {
-        "rule_id", "severity", "message", "path", "line", "column", "end_line", "end_column",
-        "key_path", "fingerprint", "fix",
+        "rule_id",
+        "severity",
+        "message",
+        "path",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "key_path",
+        "fingerprint",
+        "fix",
     }
     assert finding["key_path"] == "global.smtp_auth_password"
     assert (finding["line"], finding["column"]) == (2, 23)
@@ -175,7 +184,9 @@ def test_internal_error_is_one_line_and_exit_2(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     assert cli_module.main(["scan", "."]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert err == ["promguard: internal error: RuntimeError: kaboom (run with --debug for the traceback)"]
+    assert err == [
+        "promguard: internal error: RuntimeError: kaboom (run with --debug for the traceback)"
+    ]
     with pytest.raises(RuntimeError):
         cli_module.main(["--debug", "scan", "."])
 

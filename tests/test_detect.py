@@ -70,9 +70,16 @@ def test_weak_names_need_content():
     assert yaml_kind("webconfig", set(), None, weak_name=False) == "webconfig"  # web-config.yml
 
 
-@pytest.mark.parametrize("name,weak", [("website.yml", True), ("webhook.yaml", True),
-                                       ("web.yml", False), ("web-config.yml", False),
-                                       ("web_config_users.yml", False)])
+@pytest.mark.parametrize(
+    "name,weak",
+    [
+        ("website.yml", True),
+        ("webhook.yaml", True),
+        ("web.yml", False),
+        ("web-config.yml", False),
+        ("web_config_users.yml", False),
+    ],
+)
 def test_which_names_are_weak(name, weak):
     from promguard.detect import is_weak_name
 

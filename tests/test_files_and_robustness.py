@@ -5,7 +5,12 @@ import subprocess
 
 import pytest
 
-SECRET_AM = "global:\n  smtp_auth_password: pw-in-clear-text\nroute: {receiver: a}\nreceivers: [{name: a}]\n"
+SECRET_AM = """\
+global:
+  smtp_auth_password: pw-in-clear-text
+route: {receiver: a}
+receivers: [{name: a}]
+"""
 
 
 def paths(result):
@@ -68,13 +73,17 @@ def test_bad_input_becomes_a_finding_and_the_scan_goes_on(cli, tmp_path, name, l
     run = cli("scan", "-q", ".", cwd=tmp_path)
     assert run.returncode == 1 and "Traceback" not in run.stderr
     lines = run.stdout.splitlines()
-    assert any(l.startswith(f"prometheus.yml:{line}:") and "PG001" in l and message in l
-               for l in lines), lines
-    assert any("AM01" in l for l in lines)  # the other file was still checked
+    assert any(
+        out.startswith(f"prometheus.yml:{line}:") and "PG001" in out and message in out
+        for out in lines
+    ), lines
+    assert any("AM01" in out for out in lines)  # the other file was still checked
 
 
 def test_bom_crlf_and_empty_files(scan, tmp_path):
-    (tmp_path / "alertmanager.yml").write_bytes(b"\xef\xbb\xbf" + SECRET_AM.replace("\n", "\r\n").encode())
+    (tmp_path / "alertmanager.yml").write_bytes(
+        b"\xef\xbb\xbf" + SECRET_AM.replace("\n", "\r\n").encode()
+    )
     (tmp_path / "prometheus.yml").write_text("")
     result = scan(tmp_path, root=str(tmp_path))
     assert [(f.path, f.line, f.column) for f in result.findings] == [("alertmanager.yml", 2, 23)]
@@ -106,7 +115,7 @@ def test_symlinked_folder_loop_is_not_followed(scan, tmp_path):
 
 
 def test_alias_bomb_in_a_prometheus_file(cli, tmp_path):
-    lines = ['scrape_configs: []', 'x0: &x0 "${LOL}"']
+    lines = ["scrape_configs: []", 'x0: &x0 "${LOL}"']
     for i in range(1, 12):
         lines.append(f"x{i}: &x{i} [" + ", ".join([f"*x{i - 1}"] * 10) + "]")
     (tmp_path / "prometheus.yml").write_text("\n".join(lines) + "\n")

@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-PLUGIN = '''
+PLUGIN = """
 from promguard.rule import Rule
 
 
@@ -29,7 +29,7 @@ class NoScrapeIntervalUnder5s(Rule):
                 yield self.report(doc, value, f"scrape_interval {value.text}")
 
 RULES = [NoScrapeIntervalUnder5s]
-'''
+"""
 
 
 def install_plugin(site, body=PLUGIN, entry="acme = acme_promguard"):
@@ -59,8 +59,11 @@ def test_rule_from_an_installed_distribution_is_discovered_and_runs(cli, tmp_pat
 def test_rules_never_load_from_the_scanned_folder(cli, tmp_path):
     # The scanned repository plants a distribution; running from inside it must not load it.
     repo = tmp_path / "repo"
-    install_plugin(repo, PLUGIN.replace("def check", "def check_unused") +
-                   "\nraise SystemExit('plugin code from the scanned folder ran')\n")
+    install_plugin(
+        repo,
+        PLUGIN.replace("def check", "def check_unused")
+        + "\nraise SystemExit('plugin code from the scanned folder ran')\n",
+    )
     (repo / "prometheus.yml").write_text("scrape_configs: []\n")
     for cwd, env in ((repo, {"PYTHONPATH": "."}), (repo, {}), (tmp_path, {})):
         run = cli("scan", str(repo), cwd=cwd, env=env)

@@ -73,21 +73,28 @@ def _env(tmp_path) -> dict[str, str]:
         for key, value in os.environ.items()
         # A test run from inside a git hook inherits GIT_DIR and friends; SKIP would skip the
         # hook; PYTHONPATH could let the hook import this checkout instead of what pip installed.
-        if not key.startswith(("GIT_", "PRE_COMMIT")) and key not in (
-            "SKIP", "PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "NO_COLOR")
+        if not key.startswith(("GIT_", "PRE_COMMIT"))
+        and key not in ("SKIP", "PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "NO_COLOR")
     }
     home = tmp_path / "pre-commit-home"
     tmp = tmp_path / "tmp"  # try-repo builds its store in a TemporaryDirectory: keep it here
     home.mkdir()
     tmp.mkdir()
-    env.update(PRE_COMMIT_HOME=str(home), TMPDIR=str(tmp), TEMP=str(tmp), TMP=str(tmp),
-               PIP_DISABLE_PIP_VERSION_CHECK="1", GIT_TERMINAL_PROMPT="0")
+    env.update(
+        PRE_COMMIT_HOME=str(home),
+        TMPDIR=str(tmp),
+        TEMP=str(tmp),
+        TMP=str(tmp),
+        PIP_DISABLE_PIP_VERSION_CHECK="1",
+        GIT_TERMINAL_PROMPT="0",
+    )
     return env
 
 
 def _git(*args: str, cwd, env) -> None:
-    subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True,
-                   timeout=60)
+    subprocess.run(
+        ["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True, timeout=60
+    )
 
 
 @pytest.fixture
@@ -109,14 +116,28 @@ def _try_repo(repo, env, filename: str, deadline: float) -> subprocess.Completed
     remaining = deadline - time.monotonic()
     if remaining <= 0:
         pytest.fail(f"no time left of the {TIMEOUT} s budget before checking {filename}")
-    cmd = [sys.executable, "-m", "pre_commit", "try-repo", ROOT, "promguard",
-           "--color", "never", "--verbose", "--files", filename]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pre_commit",
+        "try-repo",
+        ROOT,
+        "promguard",
+        "--color",
+        "never",
+        "--verbose",
+        "--files",
+        filename,
+    ]
     try:
-        return subprocess.run(cmd, cwd=repo, env=env, capture_output=True, text=True,
-                              timeout=remaining)
+        return subprocess.run(
+            cmd, cwd=repo, env=env, capture_output=True, text=True, timeout=remaining
+        )
     except subprocess.TimeoutExpired as exc:
-        pytest.fail(f"`{' '.join(cmd)}` took more than {TIMEOUT} s in all:\n"
-                    f"{exc.stdout or ''}{exc.stderr or ''}")
+        pytest.fail(
+            f"`{' '.join(cmd)}` took more than {TIMEOUT} s in all:\n"
+            f"{exc.stdout or ''}{exc.stderr or ''}"
+        )
 
 
 def _describe(proc: subprocess.CompletedProcess) -> str:

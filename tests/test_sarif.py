@@ -128,6 +128,8 @@ def test_fingerprints_survive_lines_added_above(cli, tmp_path):
         }
 
     assert prints(before) == prints(after)
-    lines = [r["locations"][0]["physicalLocation"]["region"]["startLine"]
-             for r in after["runs"][0]["results"]]
+    lines = [
+        r["locations"][0]["physicalLocation"]["region"]["startLine"]
+        for r in after["runs"][0]["results"]
+    ]
     assert min(lines) == 3

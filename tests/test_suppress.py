@@ -25,7 +25,8 @@ def test_same_line_and_own_line_before(scan, tmp_path):
     assert [f.line for f in result.findings if f.rule_id == "PROM02"] == [11]
     assert sorted(f.line for f in result.suppressed) == [6, 8]
     assert {f.suppression for f in result.suppressed} == {
-        "test account, rotated daily", "also a test account"
+        "test account, rotated daily",
+        "also a test account",
     }
 
 
@@ -48,14 +49,16 @@ def test_suppression_without_reason_or_id_is_reported_not_applied(scan, tmp_path
     (tmp_path / "prometheus.yml").write_text(text)
     result = scan(tmp_path)
     assert sorted((f.line, f.rule_id) for f in result.findings) == [
-        (6, "PG003"), (6, "PROM02"), (7, "PG003"), (8, "PROM02"), (11, "PROM02")
+        (6, "PG003"),
+        (6, "PROM02"),
+        (7, "PG003"),
+        (8, "PROM02"),
+        (11, "PROM02"),
     ]
 
 
 def test_suppressed_findings_do_not_fail_and_show_in_sarif(cli, tmp_path):
-    (tmp_path / "prometheus.yml").write_text(
-        "# promguard: ignore-file[PROM02] lab only\n" + PROM
-    )
+    (tmp_path / "prometheus.yml").write_text("# promguard: ignore-file[PROM02] lab only\n" + PROM)
     run = cli("scan", "--format", "sarif", ".", cwd=tmp_path)
     assert run.returncode == 0
     results = json.loads(run.stdout)["runs"][0]["results"]

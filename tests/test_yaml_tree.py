@@ -25,8 +25,9 @@ def test_quoted_scalars_are_not_booleans():
 
 
 def test_key_paths():
-    root = parse_yaml("scrape_configs:\n  - job_name: x\n    basic_auth: {password: p}\n"
-                      "labels:\n  a.b: c\n").documents[0]
+    root = parse_yaml(
+        "scrape_configs:\n  - job_name: x\n    basic_auth: {password: p}\nlabels:\n  a.b: c\n"
+    ).documents[0]
     password = root.get("scrape_configs").items[0].get("basic_auth").get("password")
     assert password.path == "scrape_configs[0].basic_auth.password"
     assert root.get("labels").get("a.b").path == 'labels["a.b"]'

@@ -228,8 +228,9 @@ def parse_yaml(text: str) -> YamlFile:
     documents: list[Node] = []
     try:
         for root in yaml.compose_all(text, Loader=_Loader):
-            if root is None or (isinstance(root, yaml.ScalarNode) and not root.style
-                                and root.value in _NULLS):
+            if root is None or (
+                isinstance(root, yaml.ScalarNode) and not root.style and root.value in _NULLS
+            ):
                 continue  # an empty document
             builder.seen.clear()  # anchors do not reach across documents
             documents.append(builder.build(root, "", 0))

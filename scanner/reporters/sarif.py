@@ -66,8 +66,10 @@ def _help_markdown(rule) -> str:
 
 def _help_text(rule) -> str:
     refs = "\n".join(f"- {ref}" for ref in rule.references)
-    return (f"{rule.description}\n\nWhy it matters: {rule.rationale}\n\nFix: {rule.fix}\n\n"
-            f"References:\n{refs}\n")
+    return (
+        f"{rule.description}\n\nWhy it matters: {rule.rationale}\n\nFix: {rule.fix}\n\n"
+        f"References:\n{refs}\n"
+    )
 
 
 def _descriptor(rule) -> om.ReportingDescriptor:

@@ -46,7 +46,9 @@ def summary(result) -> str:
         unread = "file" if result.parse_errors == 1 else "files"
         text += f"; {result.parse_errors} {unread} could not be parsed"
     if result.not_checked:
-        kinds = ", ".join(f"{n} {kind} file{'s' if n != 1 else ''}"
-                          for kind, n in sorted(result.not_checked.items()))
+        kinds = ", ".join(
+            f"{n} {kind} file{'s' if n != 1 else ''}"
+            for kind, n in sorted(result.not_checked.items())
+        )
         text += f"; recognised but not checked yet: {kinds}"
     return text + "."
