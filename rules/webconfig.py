@@ -39,6 +39,16 @@ def _users(root: Mapping):
     return None
 
 
+def _passwords(doc):
+    """(user, value) for every entry of basic_auth_users, in every document."""
+    for root in doc.mappings():
+        users = _users(root)
+        if users is not None:
+            for user, value in users.entries:
+                if isinstance(value, Scalar):
+                    yield user, value
+
+
 def _tls(root: Mapping):
     tls = root.get("tls_server_config")
     return tls if isinstance(tls, Mapping) else None
@@ -65,18 +75,13 @@ class PlaintextPassword(Rule):
     cwe = ("CWE-256",)
 
     def check(self, doc):
-        for root in doc.mappings():
-            users = _users(root)
-            if users is None:
-                continue
-            for user, value in users.entries:
-                if isinstance(value, Scalar) and not _BCRYPT.match(value.text):
-                    yield self.report(
-                        doc,
-                        value,
-                        f"password of user `{user.text}` is not a bcrypt hash "
-                        f"(`{user.text}: {MASK}`)",
-                    )
+        for user, value in _passwords(doc):
+            if not _BCRYPT.match(value.text):
+                yield self.report(
+                    doc,
+                    value,
+                    f"password of user `{user.text}` is not a bcrypt hash (`{user.text}: {MASK}`)",
+                )
 
 
 class LowBcryptCost(Rule):
@@ -99,19 +104,14 @@ class LowBcryptCost(Rule):
     cwe = ("CWE-916",)
 
     def check(self, doc):
-        for root in doc.mappings():
-            users = _users(root)
-            if users is None:
-                continue
-            for user, value in users.entries:
-                match = _BCRYPT.match(value.text) if isinstance(value, Scalar) else None
-                if match and int(match.group("cost")) < 10:
-                    yield self.report(
-                        doc,
-                        value,
-                        f"bcrypt cost {int(match.group('cost'))} for user `{user.text}` is "
-                        "below 10",
-                    )
+        for user, value in _passwords(doc):
+            match = _BCRYPT.match(value.text)
+            if match and int(match.group("cost")) < 10:
+                yield self.report(
+                    doc,
+                    value,
+                    f"bcrypt cost {int(match.group('cost'))} for user `{user.text}` is below 10",
+                )
 
 
 class BasicAuthWithoutTls(Rule):

@@ -265,23 +265,6 @@ def _error_position(exc, text: str) -> tuple[int, int]:
     return mark.line + 1, mark.column + 1
 
 
-def walk(node: Node):
-    """Every mapping entry below ``node`` as (key, value), each shared subtree visited once."""
-    seen: set[int] = set()
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
-        if isinstance(current, Mapping):
-            for key, value in current.entries:
-                yield key, value
-                stack.append(value)
-        elif isinstance(current, Sequence):
-            stack.extend(current.items)
-
-
 def scalars(node: Node):
     """Every scalar value (not key) below ``node``, each shared subtree visited once."""
     seen: set[int] = set()
