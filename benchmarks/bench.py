@@ -29,7 +29,8 @@ Standard library only, no network. What it measures:
     same figure resource.getrusage(RUSAGE_CHILDREN) reports; kilobytes on Linux, bytes on macOS;
     printed in MiB).
 
-(c) Optional. If /work/shared/corpus (or --corpus PATH) exists, the same scan is timed on it once.
+(c) Optional. If ../shared/corpus beside the repository (or --corpus PATH) exists, the same
+    scan is timed on it once.
 
 Exit code 0 whatever the numbers are; 2 when a scan could not run (e.g. promguard not installed
 for --python) or promguard reported internal errors.
@@ -49,7 +50,10 @@ import tempfile
 import time
 
 GOAL_RATIO = 2.5
-DEFAULT_CORPUS = "/work/shared/corpus"
+# The shared corpus of real configs sits beside the repository on the development machines.
+DEFAULT_CORPUS = os.path.join(
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "..", "shared", "corpus"
+)
 SKIP_DIRS = {".git", ".hg", ".svn", ".terraform", "node_modules", "__pycache__", ".venv", "venv"}
 
 SMALL_PROMETHEUS = """\
