@@ -42,7 +42,7 @@ _NGINX_FOLDERS = ("nginx", "conf.d", "sites-available", "sites-enabled")
 # Top-level keys that only one kind has; used to find kinds in files with other names.
 _MARKERS = re.compile(
     rb"^(scrape_configs|rule_files|scrape_config_files|remote_write|remote_read|route|receivers"
-    rb"|tls_server_config|basic_auth_users|http_server_config|services)[ \t]*:",
+    rb"|tls_server_config|basic_auth_users|http_server_config|services|global)[ \t]*:",
     re.MULTILINE,
 )
 
@@ -63,6 +63,18 @@ _PROMETHEUS_TOP = frozenset(
 )
 _PROMETHEUS_ONLY = frozenset(
     ("scrape_configs", "rule_files", "scrape_config_files", "remote_write", "remote_read")
+)
+# Keys of Prometheus' global section that Alertmanager's global section does not have.
+_PROMETHEUS_GLOBAL = frozenset(
+    (
+        "scrape_interval",
+        "scrape_timeout",
+        "evaluation_interval",
+        "external_labels",
+        "query_log_file",
+        "rule_query_offset",
+        "scrape_protocols",
+    )
 )
 _ALERTMANAGER_TOP = frozenset(
     (
@@ -126,6 +138,13 @@ def kind_by_content(top_keys: set[str], root) -> str | None:
     if "route" in top_keys and "receivers" in top_keys:
         return "alertmanager"
     if top_keys & _PROMETHEUS_ONLY:
+        return "prometheus"
+    glob = root.get("global") if root is not None else None
+    if (
+        top_keys <= _PROMETHEUS_TOP
+        and hasattr(glob, "keys")
+        and set(glob.keys()) & _PROMETHEUS_GLOBAL
+    ):
         return "prometheus"
     if top_keys & _WEBCONFIG_TOP and "global" not in top_keys:
         return "webconfig"

@@ -44,6 +44,9 @@ def test_content_decides_for_unhelpful_names():
     assert kind("basic_auth_users: {a: b}\n") == "webconfig"
     assert kind("services:\n  web: {image: nginx}\n") == "compose"
     assert kind("foo: bar\n") is None
+    assert kind("global:\n  scrape_interval: 15s\n") == "prometheus"
+    assert kind("global:\n  resolve_timeout: 5m\n") is None
+    assert kind("global:\n  scrape_interval: 15s\nimage: x\n") is None  # a Helm values file
 
 
 def test_content_wins_over_a_misleading_name():
