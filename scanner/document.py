@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 class Document:
-    __slots__ = ("path", "abspath", "kind", "text", "roots", "_lines")
+    __slots__ = ("path", "abspath", "kind", "text", "roots", "compose", "_lines")
 
     def __init__(self, path: str, abspath: str, kind: str, text: str, roots: list):
         self.path = path  # as reports show it: relative to the scan root, forward slashes
@@ -12,6 +12,7 @@ class Document:
         self.kind = kind
         self.text = text
         self.roots = roots  # parsed documents (YAML: one located node per --- document)
+        self.compose = None  # compose files: the project (base + overrides) it belongs to
         self._lines: list[str] | None = None
 
     @property

@@ -19,8 +19,12 @@ TOO_LARGE = "PG004"
 # as a file with nothing wrong in it.
 ALWAYS_ON = (PARSE_ERROR, TOO_LARGE)
 
+# Parsers of the kinds that are not YAML: (module, function), imported when first needed. The
+# function takes the file's text and returns the document's roots, or raises a ValueError
+# subclass with ``line`` and ``column``.
+PARSERS: dict[str, tuple[str, str]] = {}
 # Kinds whose parser exists; the others are recognised and left for their own parsers.
-PARSED_KINDS = frozenset(detect.YAML_KINDS)
+PARSED_KINDS = frozenset(detect.YAML_KINDS) | frozenset(PARSERS)
 
 
 class Selection:
@@ -149,62 +153,168 @@ def _top_keys(roots) -> tuple[set[str] | None, object]:
     return None, None
 
 
-def scan_file(
-    abspath: str, display: str, rules_by_kind: dict, selection: Selection, result: ScanResult
-) -> _File:
-    out = _File(display)
-    name_kind = detect.kind_by_name(abspath)
-    is_yaml = detect.is_yaml_name(abspath)
-    if not is_yaml and name_kind not in PARSED_KINDS:
-        out.kind = name_kind  # recognised; its parser arrives with its own issue
-        return out
-    data = _read(abspath, name_kind, out)
-    if data is None:
-        return out
-    if name_kind is None and not detect.may_be_yaml_kind(data):
-        return out
-    text = _decode(data, out)
-    if text is None:
-        return out
+class _Context:
+    """What one scan shares between files: the rules, and the compose projects already judged
+    (a base and its override are one project, judged once)."""
 
-    from .parsers.yaml_tree import YamlError, parse_yaml
+    def __init__(self, root: str, rules_by_kind: dict, selection: Selection, result: ScanResult):
+        self.root = root
+        self.rules_by_kind = rules_by_kind
+        self.selection = selection
+        self.result = result
+        self.project_findings: dict[str, list[Finding]] = {}
+        self.documents: dict[str, Document | None] = {}
 
-    try:
-        parsed = parse_yaml(text)
-    except YamlError as exc:
-        out.problem(PARSE_ERROR, exc.message, exc.line, exc.column, fix=_FIX_UNREADABLE)
-        out.kind = name_kind
-        _suppress(out, text, selection)
-        return out
-    top_keys, first = _top_keys(parsed.documents)
-    kind = detect.yaml_kind(name_kind, top_keys, first, detect.is_weak_name(abspath))
-    if kind is None:
-        return out
-    out.kind = kind
-    doc = Document(display, abspath, kind, text, parsed.documents)
-    for dup in parsed.duplicates:
-        out.findings.append(
-            Finding(
-                DUPLICATE_KEY,
-                _CORE_SEVERITY[DUPLICATE_KEY],
-                f"key `{dup.key.text}` is already defined on line {dup.first.line}; "
-                "Go's YAML decoder rejects the file",
-                display,
-                dup.key.line,
-                dup.key.column,
-                dup.key.end_line,
-                dup.key.end_column,
-                dup.key.path,
-                "Keep one of the two keys.",
-            )
-        )
-    for rule in rules_by_kind.get(kind, ()):
+    def run(self, rule, doc: Document, display: str) -> list[Finding]:
         try:
-            out.findings.extend(rule.check(doc))
+            return list(rule.check(doc))
         except Exception as exc:  # one broken rule must not hide the others' findings
-            result.errors.append(f"rule {rule.id} failed on {display}: {type(exc).__name__}: {exc}")
-    _suppress(out, text, selection)
-    return out
+            self.result.errors.append(
+                f"rule {rule.id} failed on {display}: {type(exc).__name__}: {exc}"
+            )
+            return []
+
+    def load_yaml(self, abspath: str) -> Document | None:
+        """Another compose file a project needs (override, extends): parsed with the same
+        limits, or None when it cannot be read."""
+        if abspath in self.documents:
+            return self.documents[abspath]
+        from .parsers.yaml_tree import YamlError, parse_yaml
+
+        doc = None
+        scratch = _File(display_path(abspath, self.root))
+        data = _read(abspath, None, scratch) if os.path.isfile(abspath) else None
+        text = _decode(data, scratch) if data is not None else None
+        if text is not None:
+            try:
+                roots = parse_yaml(text).documents
+                doc = Document(scratch.display, abspath, "compose", text, roots)
+            except YamlError:
+                doc = None
+        self.documents[abspath] = doc
+        return doc
+
+    def compose_findings(self, doc: Document) -> list[Finding]:
+        """Findings of the compose rules for the project ``doc`` belongs to, in any of its
+        files; each scanned file keeps those that point into it."""
+        from . import compose
+        from .interpolate import parse_env_file
+
+        base = doc.abspath
+        if compose.is_override_name(doc.abspath):
+            base = compose.base_path(doc.abspath) or doc.abspath
+        cached = self.project_findings.get(base)
+        if cached is not None:
+            return cached
+        self.documents[doc.abspath] = doc
+        base_doc = self.load_yaml(base) if base != doc.abspath else doc
+        docs = [base_doc or doc]
+        for path in compose.override_paths(base):
+            if path != base and os.path.isfile(path):
+                override = self.load_yaml(path)
+                if override is not None:
+                    docs.append(override)
+        env_path = os.path.join(os.path.dirname(base), ".env")
+        env: dict[str, str] = {}
+        if os.path.isfile(env_path):
+            data = _read(env_path, None, _File(env_path))
+            if data is not None:
+                env = {
+                    k: v for k, (v, _) in parse_env_file(data.decode("utf-8", "replace")).items()
+                }
+        project = compose.build_project(docs, env, compose.Loader(self.load_yaml))
+        for member in docs:
+            member.compose = project
+        findings: list[Finding] = []
+        for rule in self.rules_by_kind.get("compose", ()):
+            findings.extend(self.run(rule, docs[0], doc.path))
+        self.project_findings[base] = findings
+        return findings
+
+    def scan_file(self, abspath: str, display: str) -> _File:
+        out = _File(display)
+        name_kind = detect.kind_by_name(abspath)
+        is_yaml = detect.is_yaml_name(abspath)
+        if not is_yaml and name_kind not in PARSED_KINDS:
+            out.kind = name_kind  # recognised; its parser arrives with its own issue
+            return out
+        data = _read(abspath, name_kind, out)
+        if data is None:
+            return out
+        if name_kind is None and not detect.may_be_yaml_kind(data):
+            return out
+        text = _decode(data, out)
+        if text is None:
+            return out
+        if is_yaml:
+            doc = self._yaml_document(abspath, display, name_kind, text, out)
+        else:
+            doc = self._other_document(abspath, display, name_kind, text, out)
+        if doc is not None:
+            out.kind = doc.kind
+            if doc.kind == "compose":
+                out.findings.extend(f for f in self.compose_findings(doc) if f.path == display)
+            else:
+                for rule in self.rules_by_kind.get(doc.kind, ()):
+                    out.findings.extend(self.run(rule, doc, display))
+        elif out.parse_error:
+            out.kind = name_kind
+        _suppress(out, text, self.selection)
+        return out
+
+    def _yaml_document(self, abspath, display, name_kind, text, out) -> Document | None:
+        from .parsers.yaml_tree import YamlError, parse_yaml
+
+        try:
+            parsed = parse_yaml(text)
+        except YamlError as exc:
+            out.problem(PARSE_ERROR, exc.message, exc.line, exc.column, fix=_FIX_UNREADABLE)
+            return None
+        top_keys, first = _top_keys(parsed.documents)
+        kind = detect.yaml_kind(name_kind, top_keys, first, detect.is_weak_name(abspath))
+        if kind is None:
+            return None
+        for dup in parsed.duplicates:
+            key = dup.key
+            out.findings.append(
+                Finding(
+                    DUPLICATE_KEY,
+                    _CORE_SEVERITY[DUPLICATE_KEY],
+                    f"key `{key.text}` is already defined on line {dup.first.line}; "
+                    "Go's YAML decoder rejects the file",
+                    display,
+                    key.line,
+                    key.column,
+                    key.end_line,
+                    key.end_column,
+                    key.path,
+                    "Keep one of the two keys.",
+                )
+            )
+        return Document(display, abspath, kind, text, parsed.documents)
+
+    def _other_document(self, abspath, display, name_kind, text, out) -> Document | None:
+        """Non-YAML kinds with a parser (PARSERS)."""
+        parse = _parser(name_kind)
+        try:
+            roots = parse(text)
+        except ValueError as exc:  # every parser's error is a ValueError with a position
+            out.problem(
+                PARSE_ERROR,
+                str(exc),
+                getattr(exc, "line", 1),
+                getattr(exc, "column", 1),
+                fix=f"Fix the {name_kind} syntax at the reported line.",
+            )
+            return None
+        return Document(display, abspath, name_kind, text, roots)
+
+
+def _parser(kind: str):
+    module, function = PARSERS[kind]
+    import importlib
+
+    return getattr(importlib.import_module(module, __package__), function)
 
 
 def _suppress(out: _File, text: str, selection: Selection) -> None:
@@ -247,10 +357,11 @@ def scan(
     for rule in active:
         for kind in rule.kinds:
             rules_by_kind.setdefault(kind, []).append(rule)
+    context = _Context(root, rules_by_kind, selection, result)
     every: list[Finding] = []
     for abspath in collect(paths):
         display = display_path(abspath, root)
-        scanned = scan_file(abspath, display, rules_by_kind, selection, result)
+        scanned = context.scan_file(abspath, display)
         if scanned.kind in PARSED_KINDS or scanned.parse_error:
             result.files_scanned += 1
             if scanned.kind:
