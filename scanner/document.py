@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 class Document:
-    __slots__ = ("path", "abspath", "kind", "text", "roots", "compose", "_lines")
+    __slots__ = ("path", "abspath", "kind", "text", "roots", "compose", "_lines", "_invocations")
 
     def __init__(self, path: str, abspath: str, kind: str, text: str, roots: list):
         self.path = path  # as reports show it: relative to the scan root, forward slashes
@@ -14,6 +14,7 @@ class Document:
         self.roots = roots  # parsed documents (YAML: one located node per --- document)
         self.compose = None  # compose files: the project (base + overrides) it belongs to
         self._lines: list[str] | None = None
+        self._invocations = None  # rules/invocation.py: the programs this file starts
 
     @property
     def lines(self) -> list[str]:

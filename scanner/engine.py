@@ -19,10 +19,12 @@ TOO_LARGE = "PG004"
 # as a file with nothing wrong in it.
 ALWAYS_ON = (PARSE_ERROR, TOO_LARGE)
 
-# Parsers of the kinds that are not YAML: (module, function), imported when first needed. The
-# function takes the file's text and returns the document's roots, or raises a ValueError
-# subclass with ``line`` and ``column``.
-PARSERS: dict[str, tuple[str, str]] = {}
+# Parsers of the kinds that are not YAML: (module, function, error class), imported when first
+# needed. The function takes the file's text and returns the document's roots, or raises the
+# error class with ``message``, ``line`` and ``column``.
+PARSERS: dict[str, tuple[str, str, str]] = {
+    "dockerfile": (".parsers.dockerfile", "parse_dockerfile", "DockerfileError"),
+}
 # Kinds whose parser exists; the others are recognised and left for their own parsers.
 PARSED_KINDS = frozenset(detect.YAML_KINDS) | frozenset(PARSERS)
 
@@ -295,26 +297,27 @@ class _Context:
 
     def _other_document(self, abspath, display, name_kind, text, out) -> Document | None:
         """Non-YAML kinds with a parser (PARSERS)."""
-        parse = _parser(name_kind)
+        parse, error = _parser(name_kind)
         try:
-            roots = parse(text)
-        except ValueError as exc:  # every parser's error is a ValueError with a position
+            root = parse(text)
+        except error as exc:
             out.problem(
                 PARSE_ERROR,
-                str(exc),
-                getattr(exc, "line", 1),
-                getattr(exc, "column", 1),
+                exc.message,
+                exc.line,
+                exc.column,
                 fix=f"Fix the {name_kind} syntax at the reported line.",
             )
             return None
-        return Document(display, abspath, name_kind, text, roots)
+        return Document(display, abspath, name_kind, text, [root])
 
 
 def _parser(kind: str):
-    module, function = PARSERS[kind]
     import importlib
 
-    return getattr(importlib.import_module(module, __package__), function)
+    module_name, function, error = PARSERS[kind]
+    module = importlib.import_module(module_name, __package__)
+    return getattr(module, function), getattr(module, error)
 
 
 def _suppress(out: _File, text: str, selection: Selection) -> None:

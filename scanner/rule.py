@@ -74,6 +74,6 @@ class Rule:
             node.column,
             end.end_line,
             end.end_column,
-            key_path if key_path is not None else node.path,
+            key_path if key_path is not None else getattr(node, "path", ""),
             fix if fix is not None else self.fix,
         )

@@ -1,0 +1,594 @@
+"""Rules for docker compose services: what a container is allowed to do, what it publishes, and
+what it carries in clear. Each rule reads the merged project (base, overrides, extends) and points
+at the entry (one port, one volume, one environment variable) in the file that wrote it."""
+
+from __future__ import annotations
+
+import re
+
+from promguard.model import MASK
+from promguard.rule import Rule
+
+CMP_SERVICES = "https://docs.docker.com/reference/compose-file/services/"
+CMP_PORTS = CMP_SERVICES + "#ports"
+DOCKER_FW = "https://docs.docker.com/engine/network/packet-filtering-firewalls/"
+OWASP_DOCKER = "https://cheatsheetseries.owasp.org/cheatsheets/Docker_Security_Cheat_Sheet.html"
+RUN_PRIVILEGES = (
+    "https://docs.docker.com/engine/containers/run/#runtime-privilege-and-linux-capabilities"
+)
+CIS = "https://www.cisecurity.org/benchmark/docker"
+
+# Programs whose job is to face users; publishing them is the point (auth is judged elsewhere).
+FRONT_DOORS = frozenset(("nginx", "caddy", "traefik", "oauth2-proxy", "grafana", "haproxy"))
+# Exporters whose documentation asks for host namespaces and read-only host mounts.
+HOST_AGENTS = frozenset(("node_exporter", "cadvisor"))
+DANGEROUS_CAPS = {
+    "ALL": "high",
+    "SYS_ADMIN": "high",
+    "SYS_MODULE": "high",
+    "NET_ADMIN": "medium",
+    "SYS_PTRACE": "medium",
+    "DAC_READ_SEARCH": "medium",
+    "SYS_RAWIO": "medium",
+    "DAC_OVERRIDE": "medium",
+}
+SENSITIVE_PATHS = (
+    "/",
+    "/etc",
+    "/root",
+    "/home",
+    "/boot",
+    "/dev",
+    "/proc",
+    "/sys",
+    "/var/run",
+    "/run",
+    "/var/lib/docker",
+    "/var/lib/kubelet",
+    "/usr",
+    "/lib",
+)
+_SOCKETS = (
+    "/var/run/docker.sock",
+    "/run/docker.sock",
+    "/run/containerd/containerd.sock",
+    "/var/run/crio/crio.sock",
+    "/run/podman/podman.sock",
+)
+SECRET_NAME = re.compile(
+    r"(^|_)(PASSWORD|PASSWD|PASS|SECRET|TOKEN|API_?KEY|ACCESS_KEY|SECRET_KEY|PRIVATE_KEY|"
+    r"SERVICE_KEY|ROUTING_KEY|AUTH_KEY|CREDENTIALS?|CLIENT_SECRET|WEBHOOK_URL)(_|$)",
+    re.IGNORECASE,
+)
+_NOT_A_SECRET_NAME = re.compile(r"(_FILE|_PATH|_DIR|_LENGTH|_ENABLED|_HEADER|_NAME|_USER)$", re.I)
+_PLACEHOLDER = re.compile(r"^(|true|false|yes|no|none|null|0|1|\*+|x+|<[^>]*>)$", re.I)
+
+
+def services(doc):
+    project = doc.compose
+    return list(project.services.values()) if project is not None else []
+
+
+def image_of(service):
+    from promguard.services import parse_image
+
+    item = service.image
+    return parse_image(item.value) if item is not None and item.value.strip() else None
+
+
+def program_of(service) -> str | None:
+    image = image_of(service)
+    return image.program if image is not None else None
+
+
+def looks_secret(name: str, value: str) -> bool:
+    """An environment variable or flag that holds a credential, written as a literal."""
+    if not SECRET_NAME.search(name) or _NOT_A_SECRET_NAME.search(name):
+        return False
+    value = value.strip()
+    return not _PLACEHOLDER.match(value) and not value.startswith(("/run/secrets/", "/"))
+
+
+class PortOnAllInterfaces(Rule):
+    id = "DC01"
+    name = "monitoring-port-on-all-interfaces"
+    title = "Monitoring port published on all interfaces"
+    severity = "medium"
+    kinds = ("compose",)
+    description = (
+        "A service that runs Prometheus, Alertmanager, Pushgateway, an exporter or cAdvisor, or "
+        "that publishes a well-known monitoring port, publishes it without a host IP (or on "
+        '0.0.0.0 / ::). A bare container port (`- "9090"`) is published on every interface too.'
+    )
+    rationale = (
+        "Docker writes its own iptables rules for published ports, ahead of ufw and firewalld, so "
+        "the port is reachable from every network the host is on. These services have no "
+        "authentication by default: anyone who reaches the port can read all metrics and, with "
+        "admin or lifecycle endpoints on, delete data or shut the service down."
+    )
+    fix = (
+        "Bind the port to loopback (`127.0.0.1:9090:9090`) and put an authenticating proxy in "
+        "front, or use `expose:` so only other containers on the network reach it."
+    )
+    references = (CMP_PORTS, DOCKER_FW, "https://prometheus.io/docs/operating/security/")
+    tags = ("network", "exposure")
+    cwe = ("CWE-668",)
+
+    def check(self, doc):
+        from promguard.services import KNOWN_PORTS
+
+        for service in services(doc):
+            program = program_of(service)
+            if program in FRONT_DOORS:
+                continue
+            for port in service.ports:
+                if not port.all_interfaces:
+                    continue
+                monitored = [p for p in port.target_ports() if p in KNOWN_PORTS]
+                if program is None and not monitored:
+                    continue
+                if program is not None and program not in KNOWN_PORTS.values() and not monitored:
+                    continue
+                what = program or KNOWN_PORTS[monitored[0]]
+                where = "every interface" if port.published else "a random port on every interface"
+                yield self.report(
+                    port.item.doc,
+                    port.item,
+                    f"service `{service.name}` ({what}) publishes {port.item.value} on {where}",
+                )
+
+
+class HostNetwork(Rule):
+    id = "DC02"
+    name = "host-network"
+    title = "Service uses the host's network"
+    severity = "medium"
+    kinds = ("compose",)
+    description = "`network_mode: host`: the container shares the host's network stack."
+    rationale = (
+        "Every port the program listens on is open on every host interface, without Docker's "
+        "port mapping or network isolation, and the container can reach services bound to the "
+        "host's loopback. node_exporter documents host networking; it is reported as low."
+    )
+    fix = "Use a bridge network and publish only the ports needed, bound to a specific address."
+    references = (CMP_SERVICES + "#network_mode", OWASP_DOCKER)
+    tags = ("network", "isolation")
+    cwe = ("CWE-668",)
+
+    def check(self, doc):
+        for service in services(doc):
+            mode = service.field("network_mode")
+            if mode is not None and mode.value.strip() == "host":
+                low = program_of(service) in HOST_AGENTS
+                yield self.report(
+                    mode.doc,
+                    mode,
+                    f"service `{service.name}` uses the host's network",
+                    severity="low" if low else None,
+                )
+
+
+class Privileged(Rule):
+    id = "DC03"
+    name = "privileged"
+    title = "Privileged container"
+    severity = "high"
+    kinds = ("compose",)
+    description = "`privileged: true` gives the container every capability and every device."
+    rationale = (
+        "A privileged container can load kernel modules, mount the host's disks and escape to "
+        "the host trivially; no monitoring component needs it."
+    )
+    fix = "Remove `privileged: true`; grant the single capability the program needs with cap_add."
+    references = (RUN_PRIVILEGES, OWASP_DOCKER, CIS)
+    tags = ("privilege",)
+    cwe = ("CWE-250",)
+
+    def check(self, doc):
+        for service in services(doc):
+            if service.is_true("privileged"):
+                item = service.field("privileged")
+                yield self.report(item.doc, item, f"service `{service.name}` runs privileged")
+
+
+class DockerSocket(Rule):
+    id = "DC04"
+    name = "docker-socket-mounted"
+    title = "Container runtime socket mounted"
+    severity = "high"
+    kinds = ("compose",)
+    description = "The Docker (or containerd, CRI-O, Podman) socket is mounted into the container."
+    rationale = (
+        "Whoever controls the socket controls the daemon: they can start a privileged container "
+        "with the host's root file system mounted. Mounting it read-only changes nothing, the "
+        "API still accepts requests."
+    )
+    fix = (
+        "Do not mount the socket. For container metrics use cAdvisor without it, or a "
+        "socket proxy that allows only read-only API calls."
+    )
+    references = (OWASP_DOCKER, CIS)
+    tags = ("privilege",)
+    cwe = ("CWE-250",)
+
+    def check(self, doc):
+        for service in services(doc):
+            for volume in service.volumes:
+                if volume.type == "bind" and (volume.source or "").rstrip("/") in _SOCKETS:
+                    note = " (read-only does not help)" if volume.read_only else ""
+                    yield self.report(
+                        volume.item.doc,
+                        volume.item,
+                        f"service `{service.name}` mounts {volume.source}{note}",
+                    )
+
+
+class DangerousCapability(Rule):
+    id = "DC05"
+    name = "dangerous-capability"
+    title = "Dangerous Linux capability added"
+    severity = "medium"
+    kinds = ("compose",)
+    description = (
+        "cap_add grants ALL, SYS_ADMIN or SYS_MODULE (high), or NET_ADMIN, SYS_PTRACE, "
+        "DAC_READ_SEARCH, DAC_OVERRIDE or SYS_RAWIO (medium)."
+    )
+    rationale = (
+        "These capabilities let a compromised process escape the container, read any file, "
+        "trace other processes or reconfigure the host's network."
+    )
+    fix = "Remove the capability; add `cap_drop: [ALL]` and only the narrow capability needed."
+    references = (RUN_PRIVILEGES, OWASP_DOCKER)
+    tags = ("privilege",)
+    cwe = ("CWE-250",)
+
+    def check(self, doc):
+        for service in services(doc):
+            for cap in service.items("cap_add"):
+                name = cap.value.strip().upper().removeprefix("CAP_")
+                if name in DANGEROUS_CAPS:
+                    yield self.report(
+                        cap.doc,
+                        cap,
+                        f"service `{service.name}` adds capability {name}",
+                        severity=DANGEROUS_CAPS[name],
+                    )
+
+
+class HostNamespace(Rule):
+    id = "DC06"
+    name = "host-namespace"
+    title = "Host PID, IPC, UTS or user namespace shared"
+    severity = "medium"
+    kinds = ("compose",)
+    description = "`pid`, `ipc`, `uts` or `userns_mode` is `host`."
+    rationale = (
+        "With the host's PID namespace the container sees and can signal every process on the "
+        "host; with its IPC namespace it reaches shared memory of other processes. node_exporter "
+        "documents `pid: host`; it is reported as low."
+    )
+    fix = "Remove the setting; the container gets its own namespace."
+    references = (CMP_SERVICES + "#pid", OWASP_DOCKER, CIS)
+    tags = ("isolation",)
+    cwe = ("CWE-668",)
+
+    def check(self, doc):
+        for service in services(doc):
+            for field in ("pid", "ipc", "uts", "userns_mode"):
+                item = service.field(field)
+                if item is not None and item.value.strip() == "host":
+                    low = program_of(service) in HOST_AGENTS and field == "pid"
+                    yield self.report(
+                        item.doc,
+                        item,
+                        f"service `{service.name}` shares the host's {field}",
+                        severity="low" if low else None,
+                    )
+
+
+class SensitiveHostPath(Rule):
+    id = "DC07"
+    name = "sensitive-host-path"
+    title = "Sensitive host path mounted"
+    severity = "high"
+    kinds = ("compose",)
+    description = (
+        "A bind mount exposes a sensitive host folder (/, /etc, /root, /proc, /sys, /var/lib/"
+        "docker ...) to the container: high when writable, low when read-only. node_exporter and "
+        "cAdvisor mounting them read-only, as their documentation says, are not reported."
+    )
+    rationale = (
+        "A writable mount of a system folder lets a compromised container change the host "
+        "(cron, ssh keys, binaries); a read-only one still exposes secrets such as /etc/shadow "
+        "or other containers' data."
+    )
+    fix = "Mount only the file or folder the program needs, read-only (`:ro`)."
+    references = (CMP_SERVICES + "#volumes", OWASP_DOCKER, CIS)
+    tags = ("privilege", "isolation")
+    cwe = ("CWE-668",)
+
+    def check(self, doc):
+        for service in services(doc):
+            agent = program_of(service) in HOST_AGENTS
+            for volume in service.volumes:
+                if volume.type != "bind" or not volume.source:
+                    continue
+                source = volume.source.rstrip("/") or "/"
+                if source in _SOCKETS or source not in SENSITIVE_PATHS:
+                    continue
+                if volume.read_only and agent:
+                    continue
+                mode = "read-only" if volume.read_only else "writable"
+                yield self.report(
+                    volume.item.doc,
+                    volume.item,
+                    f"service `{service.name}` mounts the host's {source} ({mode})",
+                    severity="low" if volume.read_only else None,
+                )
+
+
+class UnconfinedSecurityProfile(Rule):
+    id = "DC08"
+    name = "security-profile-disabled"
+    title = "seccomp, AppArmor or SELinux confinement disabled"
+    severity = "medium"
+    kinds = ("compose",)
+    description = "security_opt has seccomp:unconfined, apparmor:unconfined or label:disable."
+    rationale = (
+        "These profiles block the system calls and file accesses most container escapes use; "
+        "turning them off removes that layer for a program that does not need it."
+    )
+    fix = "Remove the security_opt entry, or give a custom profile that allows what is needed."
+    references = ("https://docs.docker.com/engine/security/seccomp/", OWASP_DOCKER, CIS)
+    tags = ("isolation",)
+    cwe = ("CWE-693",)
+
+    def check(self, doc):
+        for service in services(doc):
+            for option in service.items("security_opt"):
+                text = option.value.strip().replace("=", ":").lower()
+                if text in ("seccomp:unconfined", "apparmor:unconfined", "label:disable"):
+                    yield self.report(
+                        option.doc,
+                        option,
+                        f"service `{service.name}` disables confinement ({option.value.strip()})",
+                    )
+
+
+class RunsAsRoot(Rule):
+    id = "DC09"
+    name = "runs-as-root"
+    title = "Service explicitly runs as root"
+    severity = "medium"
+    kinds = ("compose",)
+    description = (
+        "`user:` is root or 0. Images of Prometheus, Alertmanager, the exporters, Grafana and "
+        "oauth2-proxy run as an unprivileged user by default; setting root undoes that."
+    )
+    rationale = (
+        "A process running as root inside the container turns any code-execution bug into root "
+        "on every file the container can reach, and is one step from the host."
+    )
+    fix = "Remove `user:` to keep the image's unprivileged user, or set a numeric non-root uid."
+    references = (CMP_SERVICES + "#user", OWASP_DOCKER)
+    tags = ("privilege",)
+    cwe = ("CWE-250",)
+
+    def check(self, doc):
+        for service in services(doc):
+            user = service.field("user")
+            if user is not None and user.value.strip().split(":")[0] in ("root", "0"):
+                yield self.report(user.doc, user, f"service `{service.name}` runs as root")
+
+
+class MissingHardening(Rule):
+    id = "DC10"
+    name = "missing-hardening"
+    title = "Container hardening options missing"
+    severity = "low"
+    kinds = ("compose",)
+    description = (
+        "A service sets none of some cheap hardening: `no-new-privileges`, `read_only: true`, "
+        "`cap_drop: [ALL]`, a memory limit. One finding per service lists what is missing."
+    )
+    rationale = (
+        "Each limits what a compromised process can do: gain privileges through setuid "
+        "binaries, persist by writing to the image, use capabilities, or exhaust the host's "
+        "memory. None is an exposure by itself, so this is low."
+    )
+    fix = (
+        "Add `security_opt: [no-new-privileges:true]`, `read_only: true` (with a volume for "
+        "data), `cap_drop: [ALL]` and `mem_limit` or `deploy.resources.limits.memory`."
+    )
+    references = (OWASP_DOCKER, CIS)
+    tags = ("hardening",)
+    cwe = ("CWE-250",)
+
+    def check(self, doc):
+        for service in services(doc):
+            missing = []
+            options = {
+                o.value.strip().replace("=", ":").lower() for o in service.items("security_opt")
+            }
+            if "no-new-privileges:true" not in options and "no-new-privileges" not in options:
+                missing.append("no-new-privileges")
+            if not service.is_true("read_only"):
+                missing.append("read_only")
+            if "ALL" not in {c.value.strip().upper() for c in service.items("cap_drop")}:
+                missing.append("cap_drop ALL")
+            if not _has_memory_limit(service):
+                missing.append("memory limit")
+            if missing:
+                yield self.report(
+                    service.doc,
+                    service.key,
+                    f"service `{service.name}` has no {', '.join(missing)}",
+                )
+
+
+def _has_memory_limit(service) -> bool:
+    if service.field("mem_limit") is not None:
+        return True
+    deploy = service.raw.get("deploy")
+    node = deploy[0] if deploy else None
+    resources = node.get("resources") if hasattr(node, "get") else None
+    limits = resources.get("limits") if hasattr(resources, "get") else None
+    return hasattr(limits, "get") and limits.get("memory") is not None
+
+
+class WritableConfigMount(Rule):
+    id = "DC11"
+    name = "writable-config-mount"
+    title = "Configuration mounted writable"
+    severity = "low"
+    kinds = ("compose",)
+    description = (
+        "A configuration file or folder (a .yml, .yaml, .conf, .json, .toml file, or a target "
+        "under /etc) is bind-mounted without `:ro`. Data folders are left alone."
+    )
+    rationale = (
+        "A compromised container that can rewrite its own configuration can switch off "
+        "authentication or TLS for the next restart, and reach the host's copy of the file."
+    )
+    fix = "Append `:ro` to the mount (`./prometheus.yml:/etc/prometheus/prometheus.yml:ro`)."
+    references = (CMP_SERVICES + "#volumes", OWASP_DOCKER)
+    tags = ("hardening",)
+    cwe = ("CWE-732",)
+
+    def check(self, doc):
+        for service in services(doc):
+            for volume in service.volumes:
+                if volume.type != "bind" or volume.read_only or not volume.target:
+                    continue
+                source = (volume.source or "").rstrip("/")
+                if source in _SOCKETS or source in SENSITIVE_PATHS:
+                    continue  # DC04 / DC07
+                target = volume.target
+                config = target.endswith(
+                    (".yml", ".yaml", ".conf", ".json", ".toml", ".ini", ".htpasswd")
+                ) or target.startswith("/etc/")
+                if config:
+                    yield self.report(
+                        volume.item.doc,
+                        volume.item,
+                        f"service `{service.name}` mounts {target} writable",
+                    )
+
+
+class UnpinnedImage(Rule):
+    id = "DC12"
+    name = "unpinned-image"
+    title = "Image without a version tag, or :latest"
+    severity = "medium"
+    kinds = ("compose",)
+    description = "`image:` has no tag (meaning latest) or the tag latest, and no digest."
+    rationale = (
+        "Every pull may bring a different release: an upgrade nobody reviewed, a security fix "
+        "silently missing on one host, or a changed default. Version-specific rules (known "
+        "vulnerabilities) cannot tell which release runs."
+    )
+    fix = "Pin a release tag (prom/prometheus:v3.5.0), ideally with its digest (@sha256:...)."
+    references = (CMP_SERVICES + "#image", OWASP_DOCKER)
+    tags = ("supply-chain",)
+    cwe = ("CWE-1357",)
+
+    def check(self, doc):
+        for service in services(doc):
+            image = image_of(service)
+            if image is not None and image.is_latest_or_untagged and service.image.literal:
+                item = service.image
+                what = "the latest tag" if image.tag == "latest" else "no tag"
+                yield self.report(
+                    item.doc, item, f"service `{service.name}` uses {what} ({item.value.strip()})"
+                )
+
+
+class LiteralSecret(Rule):
+    id = "DC13"
+    name = "literal-secret"
+    title = "Secret written in the compose file"
+    severity = "high"
+    kinds = ("compose",)
+    description = (
+        "An environment variable or command-line flag whose name says it holds a credential "
+        "(PASSWORD, SECRET, TOKEN, API_KEY, ACCESS_KEY ...) has a literal value in the compose "
+        "file, or a literal default in `${VAR:-default}`. `${VAR}` alone, *_FILE variables and "
+        "paths are fine. Grafana (GF_*) and oauth2-proxy settings have their own rules."
+    )
+    rationale = (
+        "The compose file is committed and shared; `docker inspect` and /proc show environment "
+        "variables to anyone who can reach the host or the Docker API."
+    )
+    fix = (
+        "Use a compose `secrets:` entry and the program's *_FILE / --*-file option, or "
+        "`${VAR}` with the value supplied at deploy time (not committed)."
+    )
+    references = ("https://docs.docker.com/compose/how-tos/use-secrets/", OWASP_DOCKER)
+    tags = ("secrets",)
+    cwe = ("CWE-798",)
+
+    def check(self, doc):
+        for service in services(doc):
+            program = program_of(service)
+            for name, item in service.environment.items():
+                if name.upper().startswith(("GF_", "OAUTH2_PROXY_")):
+                    continue  # GRF02 and O2P02 know those programs' settings
+                if item.literal and looks_secret(name, item.value):
+                    how = "a literal default" if item.variables else "a literal value"
+                    yield self.report(
+                        item.doc,
+                        item,
+                        f"service `{service.name}` sets {name} to {how} ({name}={MASK})",
+                    )
+            if program == "oauth2-proxy":
+                continue
+            for arg in (service.entrypoint or []) + (service.command or []):
+                flag, sep, value = arg.value.partition("=")
+                if sep and flag.startswith("-") and arg.literal:
+                    name = flag.lstrip("-").replace("-", "_").replace(".", "_")
+                    if looks_secret(name, value):
+                        yield self.report(
+                            arg.doc,
+                            arg,
+                            f"service `{service.name}` passes a "
+                            f"secret on the command line ({flag}={MASK})",
+                        )
+
+
+class BrokenExtends(Rule):
+    id = "DC18"
+    name = "broken-extends"
+    title = "extends cannot be resolved"
+    severity = "medium"
+    kinds = ("compose",)
+    description = (
+        "`extends` names a file that cannot be read, a service that does not exist, or forms a "
+        "loop. docker compose refuses the project; promguard judged the service without it."
+    )
+    rationale = "The settings the service was meant to inherit (and their security) are unknown."
+    fix = "Point `extends` at an existing file and service."
+    references = ("https://docs.docker.com/compose/how-tos/multiple-compose-files/extends/",)
+    tags = ("misconfiguration",)
+
+    def check(self, doc):
+        project = doc.compose
+        for where, node, message in project.problems if project is not None else ():
+            yield self.report(where, node, message)
+
+
+RULES = [
+    PortOnAllInterfaces,
+    HostNetwork,
+    Privileged,
+    DockerSocket,
+    DangerousCapability,
+    HostNamespace,
+    SensitiveHostPath,
+    UnconfinedSecurityProfile,
+    RunsAsRoot,
+    MissingHardening,
+    WritableConfigMount,
+    UnpinnedImage,
+    LiteralSecret,
+    BrokenExtends,
+]

@@ -1,0 +1,227 @@
+"""Rules for Dockerfiles: who the image runs as, where it comes from, and what it bakes in.
+The program-flag rules (rules/programs.py) read ENTRYPOINT and CMD too."""
+
+from __future__ import annotations
+
+import re
+
+from promguard.model import MASK
+from promguard.rule import Rule
+
+from .compose import looks_secret
+
+DF_REF = "https://docs.docker.com/reference/dockerfile/"
+BEST = "https://docs.docker.com/build/building/best-practices/"
+OWASP_DOCKER = "https://cheatsheetseries.owasp.org/cheatsheets/Docker_Security_Cheat_Sheet.html"
+SECRETS_CHECK = "https://docs.docker.com/reference/build-checks/secrets-used-in-arg-or-env/"
+_PIPE_TO_SHELL = re.compile(
+    r"\b(curl|wget)\b[^|;&\n]*\|\s*(sudo\s+)?(ba|da|z|a)?sh\b|\b(ba|z)?sh\s+-c\s+[\"']?\$\((curl|wget)\b"
+)
+
+
+def _dockerfile(doc):
+    return doc.roots[0] if doc.roots else None
+
+
+def _stage_names(dockerfile) -> set[str]:
+    return {stage.name for stage in dockerfile.stages if stage.name}
+
+
+class FinalStageRoot(Rule):
+    id = "DF01"
+    name = "runs-as-root"
+    title = "Image runs as root"
+    severity = "medium"
+    kinds = ("dockerfile",)
+    description = (
+        "The final stage's last USER is root or 0, or there is no USER and the base image runs "
+        "as root. Bases known to run unprivileged (prom/*, grafana, oauth2-proxy, bitnami) are "
+        "not reported; unknown bases are not guessed."
+    )
+    rationale = (
+        "A process running as root turns any code-execution bug into root inside the container, "
+        "with every file it can reach and one step from the host."
+    )
+    fix = "Add `USER 65534:65534` (or another non-root uid) before ENTRYPOINT/CMD."
+    references = (DF_REF + "#user", OWASP_DOCKER)
+    tags = ("privilege",)
+    cwe = ("CWE-250",)
+
+    def check(self, doc):
+        from promguard.services import parse_image
+
+        dockerfile = _dockerfile(doc)
+        stage = dockerfile.final if dockerfile is not None else None
+        if stage is None:
+            return
+        user = stage.last("USER")
+        if user is not None:
+            name = user.args[0].text.split(":")[0] if user.args else ""
+            if name in ("root", "0"):
+                yield self.report(doc, user, "the final stage runs as root", key_path=user.path)
+            return
+        current = stage
+        seen = set()
+        while current is not None and current.base.lower() in _stage_names(dockerfile):
+            if current.index in seen:
+                return
+            seen.add(current.index)
+            parent = dockerfile.stage_by_name(current.base)
+            if parent is None or parent.last("USER") is not None:
+                return  # the parent stage decides; a USER there is inherited
+            current = parent
+        base = parse_image(current.base)
+        if base.default_user == "root":
+            anchor = stage.instructions[0]
+            yield self.report(
+                doc,
+                anchor,
+                f"no USER in the final stage, and {base.repository or current.base} runs as root",
+                key_path=anchor.path,
+            )
+
+
+class UnpinnedBase(Rule):
+    id = "DF02"
+    name = "unpinned-base-image"
+    title = "Base image without a version tag, or :latest"
+    severity = "medium"
+    kinds = ("dockerfile",)
+    description = "FROM names an image with no tag or the tag latest, and no digest."
+    rationale = (
+        "Each build may pull a different release of the base: unreviewed changes, and no way "
+        "to tell which version (and which vulnerabilities) an image contains."
+    )
+    fix = "Pin a release tag, ideally with its digest: `FROM prom/prometheus:v3.5.0@sha256:...`."
+    references = (DF_REF + "#from", BEST)
+    tags = ("supply-chain",)
+    cwe = ("CWE-1357",)
+
+    def check(self, doc):
+        from promguard.services import parse_image
+
+        dockerfile = _dockerfile(doc)
+        if dockerfile is None:
+            return
+        names = _stage_names(dockerfile)
+        for stage in dockerfile.stages:
+            base = stage.base.strip()
+            if not base or base.lower() in names or base == "scratch" or "$" in base:
+                continue
+            image = parse_image(base)
+            if image.is_latest_or_untagged:
+                what = "the latest tag" if image.tag == "latest" else "no tag"
+                anchor = stage.base_arg or stage.instructions[0]
+                yield self.report(
+                    doc, anchor, f"FROM {base} uses {what}", key_path=stage.instructions[0].path
+                )
+
+
+class AddFromUrl(Rule):
+    id = "DF03"
+    name = "add-from-url"
+    title = "ADD downloads from a URL"
+    severity = "medium"
+    kinds = ("dockerfile",)
+    description = "ADD fetches a remote URL without --checksum."
+    rationale = (
+        "The download is not verified: whoever controls the server or the path can change what "
+        "goes into the image."
+    )
+    fix = "Download in a RUN step and verify a checksum, or use `ADD --checksum=sha256:...`."
+    references = (DF_REF + "#add", BEST)
+    tags = ("supply-chain",)
+    cwe = ("CWE-494",)
+
+    def check(self, doc):
+        dockerfile = _dockerfile(doc)
+        for instruction in dockerfile.instructions if dockerfile is not None else ():
+            if instruction.keyword != "ADD" or "checksum" in instruction.flags:
+                continue
+            for arg in instruction.args[:-1]:  # the last one is the destination
+                if arg.text.lower().startswith(("http://", "https://")):
+                    yield self.report(
+                        doc,
+                        arg,
+                        f"ADD downloads {arg.text} without a checksum",
+                        key_path=instruction.path,
+                    )
+
+
+class SecretInEnvOrArg(Rule):
+    id = "DF04"
+    name = "secret-in-env-or-arg"
+    title = "Secret in ENV or ARG"
+    severity = "high"
+    kinds = ("dockerfile",)
+    description = (
+        "An ENV or ARG whose name says it holds a credential (PASSWORD, SECRET, TOKEN, API_KEY "
+        "...) has a literal value; an ARG of that name without a value is reported as medium, "
+        "because build arguments stay in the image history."
+    )
+    rationale = (
+        "ENV values are part of the image: anyone who can pull it reads them with `docker "
+        "inspect`. ARG values are recorded in `docker history`."
+    )
+    fix = (
+        "Use a build secret (`RUN --mount=type=secret,id=...`) or supply the value at run time "
+        "as a file."
+    )
+    references = (SECRETS_CHECK, OWASP_DOCKER)
+    tags = ("secrets",)
+    cwe = ("CWE-798",)
+
+    def check(self, doc):
+        dockerfile = _dockerfile(doc)
+        for instruction in dockerfile.instructions if dockerfile is not None else ():
+            if instruction.keyword not in ("ENV", "ARG"):
+                continue
+            for arg in instruction.args:
+                if not arg.key:
+                    continue
+                has_value = arg.text is not None
+                value = arg.text or ""
+                if has_value and "$" not in value and looks_secret(arg.key, value):
+                    yield self.report(
+                        doc,
+                        arg,
+                        f"{instruction.keyword} {arg.key}={MASK} bakes a secret into the image",
+                        key_path=instruction.path,
+                    )
+                elif instruction.keyword == "ARG" and not has_value and looks_secret(arg.key, "x"):
+                    yield self.report(
+                        doc,
+                        arg,
+                        f"ARG {arg.key} passes a secret as a build "
+                        "argument, which the image history keeps",
+                        severity="medium",
+                        key_path=instruction.path,
+                    )
+
+
+class PipeToShell(Rule):
+    id = "DF05"
+    name = "curl-pipe-shell"
+    title = "Script downloaded and piped into a shell"
+    severity = "medium"
+    kinds = ("dockerfile",)
+    description = "A RUN step pipes curl or wget output into sh or bash."
+    rationale = (
+        "The script is executed unverified: a compromised server, DNS or proxy decides what "
+        "runs as root during the build."
+    )
+    fix = "Download to a file, verify its checksum or signature, then run it."
+    references = (BEST, OWASP_DOCKER)
+    tags = ("supply-chain",)
+    cwe = ("CWE-494",)
+
+    def check(self, doc):
+        dockerfile = _dockerfile(doc)
+        for instruction in dockerfile.instructions if dockerfile is not None else ():
+            if instruction.keyword == "RUN" and _PIPE_TO_SHELL.search(instruction.value):
+                yield self.report(
+                    doc, instruction, "RUN pipes a download into a shell", key_path=instruction.path
+                )
+
+
+RULES = [FinalStageRoot, UnpinnedBase, AddFromUrl, SecretInEnvOrArg, PipeToShell]

@@ -1,0 +1,180 @@
+"""How a monitoring program is started: which program, with which flags and environment, as
+docker compose or a Dockerfile starts it. The flag rules read this, so they judge the same
+program the same way whichever file starts it."""
+
+from __future__ import annotations
+
+import os
+
+# Binary names (as written in an entrypoint or command) of the programs the flag rules know.
+BINARIES = {
+    "prometheus": "prometheus",
+    "alertmanager": "alertmanager",
+    "pushgateway": "pushgateway",
+    "node_exporter": "node_exporter",
+    "blackbox_exporter": "blackbox_exporter",
+    "oauth2-proxy": "oauth2-proxy",
+    "oauth2_proxy": "oauth2-proxy",
+    "grafana-server": "grafana",
+    "grafana": "grafana",
+}
+_SHELLS = ("sh", "bash", "ash", "dash", "zsh")
+
+
+class Setting:
+    """A flag's or environment variable's value and the item (position) that set it."""
+
+    __slots__ = ("name", "value", "item")
+
+    def __init__(self, name: str, value: str, item):
+        self.name = name
+        self.value = value
+        self.item = item
+
+    @property
+    def on(self) -> bool:
+        return self.value.strip().lower() in ("true", "1", "yes", "on", "t")
+
+
+class Invocation:
+    __slots__ = ("program", "image", "args", "flags", "env", "anchor", "label", "service", "doc")
+
+    def __init__(self, program, image, args, env, anchor, label, doc, service=None):
+        from promguard.services import parse_flags
+
+        self.program = program
+        self.image = image
+        self.args = args  # items with .value and a position
+        self.flags = parse_flags(program, [a.value for a in args])
+        self.env = env  # name -> item
+        self.anchor = anchor  # where a finding about something missing points
+        self.label = label  # "service `prometheus`", "Dockerfile"
+        self.service = service  # the compose service, when there is one
+        self.doc = doc  # the file of the anchor
+
+    def flag(self, name: str) -> Setting | None:
+        flag = self.flags.get(name)
+        if flag is None:
+            return None
+        return Setting(name, flag.value, self.args[flag.value_index])
+
+    def all(self, name: str) -> list[Setting]:
+        return [Setting(name, f.value, self.args[f.value_index]) for f in self.flags.all(name)]
+
+    def setting(self, name: str) -> Setting | None:
+        """A flag, or for oauth2-proxy its OAUTH2_PROXY_* environment twin (flags win)."""
+        found = self.flag(name)
+        if found is not None or self.program != "oauth2-proxy":
+            return found
+        from promguard.services import env_flags
+
+        for var, item in self.env.items():
+            if var.upper().startswith("OAUTH2_PROXY_") and name in env_flags(
+                self.program, {var: item.value}
+            ):
+                return Setting(var, item.value, item)
+        return None
+
+    def is_on(self, name: str) -> bool:
+        if self.flags.is_true(name):
+            return True
+        if name in self.flags:
+            return False  # switched off on the command line, which wins over the environment
+        found = self.setting(name)
+        return found is not None and found.on
+
+    def doc_of(self, item):
+        """The file an item was written in (compose items know theirs)."""
+        return getattr(item, "doc", None) or self.doc
+
+
+def _program_from(words: list, image) -> tuple[str | None, list]:
+    """The program and its arguments, dropping the binary when a word names it."""
+    if words:
+        binary = os.path.basename(words[0].value.strip())
+        if binary in BINARIES:
+            return BINARIES[binary], words[1:]
+        if binary in _SHELLS:
+            return None, []  # a shell script: its flags are not ours to read
+    return (image.program if image is not None else None), words
+
+
+def compose_invocations(doc) -> list[Invocation]:
+    from promguard.services import parse_image
+
+    project = doc.compose
+    found = []
+    for service in project.services.values() if project is not None else ():
+        image = parse_image(service.image.value) if service.image is not None else None
+        words = list(service.entrypoint or []) + list(service.command or [])
+        program, args = _program_from(words, image)
+        if program is None:
+            continue
+        label = f"service `{service.name}`"
+        found.append(
+            Invocation(
+                program, image, args, service.environment, service.key, label, service.doc, service
+            )
+        )
+    return found
+
+
+def dockerfile_invocations(doc) -> list[Invocation]:
+    """The program the final stage starts: ENTRYPOINT (exec form) then CMD, or CMD alone
+    appended to the base image's own entrypoint (prom/* images start their program)."""
+    from promguard.services import parse_image
+
+    dockerfile = doc.roots[0] if doc.roots else None
+    stage = dockerfile.final if dockerfile is not None else None
+    if stage is None:
+        return []
+    image = parse_image(stage.base)
+    entrypoint = stage.last("ENTRYPOINT")
+    cmd = stage.last("CMD")
+    if entrypoint is not None and not entrypoint.json_form:
+        return []  # shell form runs /bin/sh -c: CMD is ignored and the flags are a script's
+    words = _words(entrypoint) if entrypoint is not None else []
+    if cmd is not None and (cmd.json_form or entrypoint is None):
+        words += _words(cmd)
+    program, args = _program_from(words, image)
+    if program is None:
+        return []
+    env = {}
+    for instruction in stage.find("ENV"):
+        for word in _words(instruction):
+            env[word.key] = word
+    anchor = entrypoint or cmd or stage.instructions[0]
+    return [Invocation(program, image, args, env, anchor, "the Dockerfile", doc)]
+
+
+class _Word:
+    """A Dockerfile argument seen as a command word: ``value`` and a position."""
+
+    __slots__ = ("value", "key", "literal", "line", "column", "end_line", "end_column", "path")
+
+    def __init__(self, arg, path: str):
+        self.value = arg.text or ""  # ENV/ARG pairs: the value alone; None for ARG without one
+        self.key = arg.key
+        self.literal = "$" not in arg.text  # ${VAR} comes from the build or the run
+        self.line, self.column = arg.line, arg.column
+        self.end_line, self.end_column = arg.end_line, arg.end_column
+        self.path = path
+
+
+def _words(instruction) -> list[_Word]:
+    return [_Word(arg, f"{instruction.path}[{i}]") for i, arg in enumerate(instruction.args)]
+
+
+def invocations(doc) -> list[Invocation]:
+    """The monitoring programs ``doc`` starts, cached on the document: every flag rule asks."""
+    cached = getattr(doc, "_invocations", None)
+    if cached is not None:
+        return cached
+    if doc.kind == "compose":
+        found = compose_invocations(doc)
+    elif doc.kind == "dockerfile":
+        found = dockerfile_invocations(doc)
+    else:
+        found = []
+    doc._invocations = found
+    return found
