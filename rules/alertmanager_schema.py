@@ -34,9 +34,13 @@ from .http_client_schema import http_client_schema
 # v0.61 (http_headers files) with 0.28, v0.70 (client_certificate_key_file) with 0.34.
 _HTTP = http_client_schema(
     {
-        "key": "0.15", "password": "0.15", "bearer_token": "0.15",
-        "credentials": "0.22", "client_secret": "0.22",
-        "secrets": "0.28", "client_certificate_key": "0.34",
+        "key": "0.15",
+        "password": "0.15",
+        "bearer_token": "0.15",
+        "credentials": "0.22",
+        "client_secret": "0.22",
+        "secrets": "0.28",
+        "client_certificate_key": "0.34",
     }
 )
 TLS_CONFIG = _HTTP.tls_config

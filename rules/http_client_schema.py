@@ -12,8 +12,16 @@ from ..schema import ANY, SCALAR, MapOf, Secret
 
 
 class HttpClientSchema:
-    __slots__ = ("tls_config", "proxy", "basic_auth", "authorization", "oauth2", "http_headers",
-                 "http_client", "sigv4")
+    __slots__ = (
+        "tls_config",
+        "proxy",
+        "basic_auth",
+        "authorization",
+        "oauth2",
+        "http_headers",
+        "http_client",
+        "sigv4",
+    )
 
 
 def http_client_schema(since: dict[str, str] | None = None) -> HttpClientSchema:
@@ -25,37 +33,59 @@ def http_client_schema(since: dict[str, str] | None = None) -> HttpClientSchema:
     s = HttpClientSchema()
     # TLSConfig: ca and cert are inline PEM text but not secret; key is.
     s.tls_config = {
-        "ca": SCALAR, "cert": SCALAR, "key": secret("key", "key_file"),
-        "ca_file": SCALAR, "cert_file": SCALAR, "key_file": SCALAR,
-        "ca_ref": SCALAR, "cert_ref": SCALAR, "key_ref": SCALAR,
-        "server_name": SCALAR, "insecure_skip_verify": SCALAR,
-        "min_version": SCALAR, "max_version": SCALAR,
+        "ca": SCALAR,
+        "cert": SCALAR,
+        "key": secret("key", "key_file"),
+        "ca_file": SCALAR,
+        "cert_file": SCALAR,
+        "key_file": SCALAR,
+        "ca_ref": SCALAR,
+        "cert_ref": SCALAR,
+        "key_ref": SCALAR,
+        "server_name": SCALAR,
+        "insecure_skip_verify": SCALAR,
+        "min_version": SCALAR,
+        "max_version": SCALAR,
     }
     # ProxyConfig, inlined into the HTTP client config and into OAuth2. ProxyHeader is
     # map[string][]Secret: every value is secret and there is no file form.
     s.proxy = {
-        "proxy_url": SCALAR, "no_proxy": SCALAR, "proxy_from_environment": SCALAR,
+        "proxy_url": SCALAR,
+        "no_proxy": SCALAR,
+        "proxy_from_environment": SCALAR,
         "proxy_connect_header": MapOf([Secret(twin=None)]),
     }
     s.basic_auth = {
-        "username": SCALAR, "username_file": SCALAR, "username_ref": SCALAR,
+        "username": SCALAR,
+        "username_file": SCALAR,
+        "username_ref": SCALAR,
         "password": secret("password", "password_file"),
-        "password_file": SCALAR, "password_ref": SCALAR,
+        "password_file": SCALAR,
+        "password_ref": SCALAR,
     }
     s.authorization = {
-        "type": SCALAR, "credentials": secret("credentials", "credentials_file"),
-        "credentials_file": SCALAR, "credentials_ref": SCALAR,
+        "type": SCALAR,
+        "credentials": secret("credentials", "credentials_file"),
+        "credentials_file": SCALAR,
+        "credentials_ref": SCALAR,
     }
     s.oauth2 = {
         "client_id": SCALAR,
         "client_secret": secret("client_secret", "client_secret_file"),
-        "client_secret_file": SCALAR, "client_secret_ref": SCALAR,
+        "client_secret_file": SCALAR,
+        "client_secret_ref": SCALAR,
         "client_certificate_key_id": SCALAR,
         "client_certificate_key": secret("client_certificate_key", "client_certificate_key_file"),
-        "client_certificate_key_file": SCALAR, "client_certificate_key_ref": SCALAR,
-        "grant_type": SCALAR, "signature_algorithm": SCALAR, "iss": SCALAR, "audience": SCALAR,
+        "client_certificate_key_file": SCALAR,
+        "client_certificate_key_ref": SCALAR,
+        "grant_type": SCALAR,
+        "signature_algorithm": SCALAR,
+        "iss": SCALAR,
+        "audience": SCALAR,
         "claims": ANY,  # map[string]any: free-form JWT claims
-        "scopes": [SCALAR], "token_url": SCALAR, "endpoint_params": MapOf(SCALAR),
+        "scopes": [SCALAR],
+        "token_url": SCALAR,
+        "endpoint_params": MapOf(SCALAR),
         "tls_config": s.tls_config,
         **s.proxy,
     }
@@ -77,8 +107,13 @@ def http_client_schema(since: dict[str, str] | None = None) -> HttpClientSchema:
         **s.proxy,
     }
     s.sigv4 = {
-        "region": SCALAR, "access_key": SCALAR, "secret_key": Secret(twin=None),
-        "profile": SCALAR, "role_arn": SCALAR, "external_id": SCALAR,
-        "use_fips_sts_endpoint": SCALAR, "service_name": SCALAR,
+        "region": SCALAR,
+        "access_key": SCALAR,
+        "secret_key": Secret(twin=None),
+        "profile": SCALAR,
+        "role_arn": SCALAR,
+        "external_id": SCALAR,
+        "use_fips_sts_endpoint": SCALAR,
+        "service_name": SCALAR,
     }
     return s

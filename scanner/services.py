@@ -135,7 +135,7 @@ def _version(tag: str | None) -> tuple[int, ...] | None:
     m = _VERSION_RE.match(tag)
     if m is None:
         return None
-    rest = tag[m.end():]
+    rest = tag[m.end() :]
     if rest and rest[0].isalpha():
         return None  # "1abc", not a version
     try:
@@ -148,7 +148,14 @@ class Image:
     """A parsed image reference. See parse_image."""
 
     __slots__ = (
-        "ref", "registry", "repository", "tag", "digest", "program", "version", "default_user",
+        "ref",
+        "registry",
+        "repository",
+        "tag",
+        "digest",
+        "program",
+        "version",
+        "default_user",
     )
 
     def __init__(self, ref, registry, repository, tag, digest, program, version, default_user):
@@ -303,7 +310,7 @@ def parse_image(ref: str) -> Image:
     slash = text.rfind("/")
     colon = text.rfind(":")
     if colon > slash:
-        tag = text[colon + 1:] or None
+        tag = text[colon + 1 :] or None
         text = text[:colon]
     parts = [p for p in text.split("/") if p]
     registry = "docker.io"
@@ -313,7 +320,7 @@ def parse_image(ref: str) -> Image:
             registry = "docker.io"
     repository = "/".join(parts).lower()
     if registry == "docker.io" and repository.startswith("library/"):
-        repository = repository[len("library/"):]
+        repository = repository[len("library/") :]
     program = _program_of(repository)
     version = _version(tag)
     user = _default_user(registry, repository, tag, version, program)
@@ -362,8 +369,7 @@ def _words(text: str) -> frozenset:
 
 # kingpin's own flags (app.go: help, version, help-long, help-man, completion-*), all booleans.
 _KINGPIN_BUILTIN = _words(
-    "help version help-long help-man completion-bash completion-script-bash "
-    "completion-script-zsh"
+    "help version help-long help-man completion-bash completion-script-bash completion-script-zsh"
 )
 # prometheus/exporter-toolkit web/kingpinflag/flag.go and bootstrap/bootstrap.go.
 _TOOLKIT_BOOLS = _words("web.systemd-socket web.disable-exporter-metrics")
@@ -435,8 +441,16 @@ _BOOLEANS: dict[str, frozenset] = {
     # nginx -h: -?,-h help, -v/-V version, -t/-T test, -q quiet.
     "nginx": _words("? h v V t T q"),
 }
-for _p in ("prometheus", "alertmanager", "pushgateway", "node_exporter", "blackbox_exporter",
-           "snmp_exporter", "mysqld_exporter", "postgres_exporter"):
+for _p in (
+    "prometheus",
+    "alertmanager",
+    "pushgateway",
+    "node_exporter",
+    "blackbox_exporter",
+    "snmp_exporter",
+    "mysqld_exporter",
+    "postgres_exporter",
+):
     _BOOLEANS[_p] = _BOOLEANS.get(_p, frozenset()) | _KINGPIN_BUILTIN | _TOOLKIT_BOOLS
 del _p
 
@@ -516,7 +530,11 @@ class Flag:
         if not isinstance(other, Flag):
             return NotImplemented
         return (self.name, self.value, self.index, self.value_index) == (
-            other.name, other.value, other.index, other.value_index)
+            other.name,
+            other.value,
+            other.index,
+            other.value_index,
+        )
 
     __hash__ = None
 
@@ -612,16 +630,26 @@ def _parse_long(out: Flags, prog, style: str, words: list[str]) -> None:
                 if arg == "-h":
                     out.flags.append(Flag("help", "true", i))
                 else:
-                    out.errors.append((i, f"kingpin reads {arg!r} as short flags: unknown short "
-                                          f"flag '-{arg[1:2]}' (long flags need '--')"))
+                    out.errors.append(
+                        (
+                            i,
+                            f"kingpin reads {arg!r} as short flags: unknown short "
+                            f"flag '-{arg[1:2]}' (long flags need '--')",
+                        )
+                    )
                 i += 1
                 continue
             if style == "pflag":
                 if arg == "-h":
                     out.flags.append(Flag("help", "true", i))
                 else:
-                    out.errors.append((i, f"pflag reads {arg!r} as shorthand flags; "
-                                          f"{prog or 'the program'} defines none (use '--')"))
+                    out.errors.append(
+                        (
+                            i,
+                            f"pflag reads {arg!r} as shorthand flags; "
+                            f"{prog or 'the program'} defines none (use '--')",
+                        )
+                    )
                 i += 1
                 continue
             body = arg[1:]  # goflag and generic: "-name" is "--name"
@@ -633,8 +661,13 @@ def _parse_long(out: Flags, prog, style: str, words: list[str]) -> None:
         if eq:
             if style == "kingpin" and (name in bools or _is_bool(prog, name)):
                 out.flags.append(Flag(name, value, i))
-                out.errors.append((i, f"kingpin boolean --{name} takes no value: "
-                                      f"'={value}' makes the program exit (unexpected {value})"))
+                out.errors.append(
+                    (
+                        i,
+                        f"kingpin boolean --{name} takes no value: "
+                        f"'={value}' makes the program exit (unexpected {value})",
+                    )
+                )
             elif style == "kingpin" and name.startswith("no-") and _is_bool(prog, name[3:]):
                 out.flags.append(Flag(name[3:], "false", i))
                 out.errors.append((i, f"kingpin --{name} takes no value (unexpected {value})"))
@@ -747,7 +780,7 @@ def split_command(text: str) -> list[tuple[str, int, int]]:
             i = n if nl < 0 else nl
             continue
         if c in _OPERATOR_CHARS:
-            two = text[i:i + 2]
+            two = text[i : i + 2]
             if two in _OPERATORS:
                 out.append((two, i, i + 2))
                 i += 2
@@ -772,10 +805,10 @@ def split_command(text: str) -> list[tuple[str, int, int]]:
             if c == "'":
                 end = text.find("'", i + 1)
                 if end < 0:
-                    buf.append(text[i + 1:])
+                    buf.append(text[i + 1 :])
                     i = n
                 else:
-                    buf.append(text[i + 1:end])
+                    buf.append(text[i + 1 : end])
                     i = end + 1
                 continue
             if c == '"':
@@ -833,8 +866,9 @@ _O2P_PLURAL_CFG: dict[str, str] = {
 }
 _O2P_IRREGULAR_FLAGS = frozenset(_O2P_PLURAL_CFG.values())
 # main.go's own flags (config, alpha-config, version, ...) are not bound to the environment.
-_O2P_NOT_ENV = frozenset({"config", "alpha-config", "convert-config-to-alpha", "version",
-                          "config-test"})
+_O2P_NOT_ENV = frozenset(
+    {"config", "alpha-config", "convert-config-to-alpha", "version", "config-test"}
+)
 
 
 def env_flags(program: str | None, env: dict[str, str]) -> dict[str, str]:
@@ -863,7 +897,7 @@ def env_flags(program: str | None, env: dict[str, str]) -> dict[str, str]:
         value = "" if value is None else str(value)
         if value == "":
             continue
-        cfg = upper[len("OAUTH2_PROXY_"):].lower()
+        cfg = upper[len("OAUTH2_PROXY_") :].lower()
         if not cfg:
             continue
         if cfg in _O2P_PLURAL_CFG:

@@ -53,7 +53,12 @@ def test_interpolation(text, value, source):
 
 def test_env_file():
     env = parse_env_file('# c\nA=1\nexport B="two words"\nC=three # note\nbad line\nD=\n')
-    assert {k: v for k, (v, _) in env.items()} == {"A": "1", "B": "two words", "C": "three", "D": ""}
+    assert {k: v for k, (v, _) in env.items()} == {
+        "A": "1",
+        "B": "two words",
+        "C": "three",
+        "D": "",
+    }
     assert env["B"][1] == 3
 
 
@@ -75,8 +80,10 @@ services:
 
 def test_ports_in_every_syntax(tmp_path):
     service = project(tmp_path, PORTS).services["prometheus"]
-    got = [(p.host_ip, p.published, p.target, p.protocol, p.all_interfaces, p.item.line)
-           for p in service.ports]
+    got = [
+        (p.host_ip, p.published, p.target, p.protocol, p.all_interfaces, p.item.line)
+        for p in service.ports
+    ]
     assert got == [
         (None, "9090", "9090", "tcp", True, 5),  # YAML 1.1 reads 9090:9090 as 545490
         ("127.0.0.1", "9093", "9093", "tcp", False, 6),
@@ -135,13 +142,16 @@ def test_command_words_have_their_own_positions(tmp_path):
     services = project(tmp_path, COMMANDS).services
     words = services["a"].command
     assert [w.value for w in words] == [
-        "--config.file=/etc/p.yml", "--web.enable-admin-api", "--web.external-url=http://x y"
+        "--config.file=/etc/p.yml",
+        "--web.enable-admin-api",
+        "--web.external-url=http://x y",
     ]
     line = COMMANDS.splitlines()[3]
     assert (words[1].line, words[1].column) == (4, line.index("--web.enable-admin-api") + 1)
     assert words[1].end_column == words[1].column + len("--web.enable-admin-api")
     assert [(w.value, w.line) for w in services["b"].command] == [
-        ("--config.file=/etc/p.yml", 8), ("--web.enable-lifecycle", 9)
+        ("--config.file=/etc/p.yml", 8),
+        ("--web.enable-lifecycle", 9),
     ]
 
 
