@@ -20,6 +20,20 @@ CIS = "https://www.cisecurity.org/benchmark/docker"
 
 # Programs whose job is to face users; publishing them is the point (auth is judged elsewhere).
 FRONT_DOORS = frozenset(("nginx", "caddy", "traefik", "oauth2-proxy", "grafana", "haproxy"))
+# Programs that serve metrics or monitoring APIs without authentication by default.
+MONITORING = frozenset(
+    (
+        "prometheus",
+        "alertmanager",
+        "pushgateway",
+        "node_exporter",
+        "blackbox_exporter",
+        "snmp_exporter",
+        "cadvisor",
+    )
+)
+# Ports that only monitoring programs use by convention (8080 and 3000 are anybody's).
+DISTINCT_PORTS = frozenset((9090, 9091, 9093, 9094, 9100, 9115, 9116))
 # Exporters whose documentation asks for host namespaces and read-only host mounts.
 HOST_AGENTS = frozenset(("node_exporter", "cadvisor"))
 DANGEROUS_CAPS = {
@@ -60,6 +74,7 @@ SECRET_NAME = re.compile(
     r"SERVICE_KEY|ROUTING_KEY|AUTH_KEY|CREDENTIALS?|CLIENT_SECRET|WEBHOOK_URL)(_|$)",
     re.IGNORECASE,
 )
+_CONFIG_SUFFIXES = (".yml", ".yaml", ".conf", ".json", ".toml", ".ini", ".htpasswd")
 _NOT_A_SECRET_NAME = re.compile(r"(_FILE|_PATH|_DIR|_LENGTH|_ENABLED|_HEADER|_NAME|_USER)$", re.I)
 _PLACEHOLDER = re.compile(r"^(|true|false|yes|no|none|null|0|1|\*+|x+|<[^>]*>)$", re.I)
 
@@ -124,12 +139,12 @@ class PortOnAllInterfaces(Rule):
             for port in service.ports:
                 if not port.all_interfaces:
                     continue
-                monitored = [p for p in port.target_ports() if p in KNOWN_PORTS]
-                if program is None and not monitored:
+                # The container port says what listens: a known monitoring program's, or for an
+                # image promguard does not know, one of the ports only monitoring uses.
+                monitored = [p for p in port.target_ports() if p in DISTINCT_PORTS]
+                if program not in MONITORING and not monitored:
                     continue
-                if program is not None and program not in KNOWN_PORTS.values() and not monitored:
-                    continue
-                what = program or KNOWN_PORTS[monitored[0]]
+                what = program if program in MONITORING else KNOWN_PORTS[monitored[0]]
                 where = "every interface" if port.published else "a random port on every interface"
                 yield self.report(
                     port.item.doc,
@@ -319,6 +334,8 @@ class SensitiveHostPath(Rule):
                 if volume.read_only and agent:
                     continue
                 mode = "read-only" if volume.read_only else "writable"
+                if source in ("/var/run", "/run") and not volume.read_only:
+                    mode += ", with the Docker socket in it"
                 yield self.report(
                     volume.item.doc,
                     volume.item,
@@ -444,7 +461,8 @@ class WritableConfigMount(Rule):
     kinds = ("compose",)
     description = (
         "A configuration file or folder (a .yml, .yaml, .conf, .json, .toml file, or a target "
-        "under /etc) is bind-mounted without `:ro`. Data folders are left alone."
+        "under /etc) is bind-mounted without `:ro`. Data folders are left alone. One finding "
+        "per service, at its first such mount."
     )
     rationale = (
         "A compromised container that can rewrite its own configuration can switch off "
@@ -457,22 +475,25 @@ class WritableConfigMount(Rule):
 
     def check(self, doc):
         for service in services(doc):
-            for volume in service.volumes:
-                if volume.type != "bind" or volume.read_only or not volume.target:
-                    continue
-                source = (volume.source or "").rstrip("/")
-                if source in _SOCKETS or source in SENSITIVE_PATHS:
-                    continue  # DC04 / DC07
-                target = volume.target
-                config = target.endswith(
-                    (".yml", ".yaml", ".conf", ".json", ".toml", ".ini", ".htpasswd")
-                ) or target.startswith("/etc/")
-                if config:
-                    yield self.report(
-                        volume.item.doc,
-                        volume.item,
-                        f"service `{service.name}` mounts {target} writable",
-                    )
+            writable = [v for v in service.volumes if _writable_config(v)]
+            if writable:
+                first = writable[0]
+                more = f" and {len(writable) - 1} more" if len(writable) > 1 else ""
+                yield self.report(
+                    first.item.doc,
+                    first.item,
+                    f"service `{service.name}` mounts {first.target}{more} writable",
+                )
+
+
+def _writable_config(volume) -> bool:
+    if volume.type != "bind" or volume.read_only or not volume.target:
+        return False
+    source = (volume.source or "").rstrip("/")
+    if source in _SOCKETS or source in SENSITIVE_PATHS:
+        return False  # DC04 / DC07
+    target = volume.target
+    return target.startswith("/etc/") or target.endswith(_CONFIG_SUFFIXES)
 
 
 class UnpinnedImage(Rule):

@@ -27,6 +27,12 @@ def _stage_names(dockerfile) -> set[str]:
     return {stage.name for stage in dockerfile.stages if stage.name}
 
 
+def _from_build_arg(stage) -> bool:
+    """FROM $image: the base is chosen with --build-arg; a default is only a placeholder."""
+    raw = stage.base_arg.text if stage.base_arg is not None else stage.base
+    return "$" in (raw or "")
+
+
 class FinalStageRoot(Rule):
     id = "DF01"
     name = "runs-as-root"
@@ -70,6 +76,8 @@ class FinalStageRoot(Rule):
             if parent is None or parent.last("USER") is not None:
                 return  # the parent stage decides; a USER there is inherited
             current = parent
+        if _from_build_arg(current):
+            return  # the base is chosen at build time: its user is unknown here
         base = parse_image(current.base)
         if base.default_user == "root":
             anchor = stage.instructions[0]
@@ -106,7 +114,7 @@ class UnpinnedBase(Rule):
         names = _stage_names(dockerfile)
         for stage in dockerfile.stages:
             base = stage.base.strip()
-            if not base or base.lower() in names or base == "scratch" or "$" in base:
+            if not base or base.lower() in names or base == "scratch" or _from_build_arg(stage):
                 continue
             image = parse_image(base)
             if image.is_latest_or_untagged:

@@ -443,7 +443,8 @@ class GrafanaAdminPassword(Rule):
     kinds = KINDS
     description = (
         "Grafana runs with neither GF_SECURITY_ADMIN_PASSWORD nor GF_SECURITY_ADMIN_PASSWORD__FILE "
-        "(the admin account keeps the password `admin`), or with the password literally `admin`."
+        "(the admin account keeps the password `admin`), or with the password literally `admin`. "
+        "Variables from env_file count; a mounted grafana.ini is assumed to set it."
     )
     rationale = (
         "admin/admin is the first thing anyone tries. The admin can read every data source's "
@@ -457,8 +458,8 @@ class GrafanaAdminPassword(Rule):
     def check(self, doc):
         for inv in _of(doc, "grafana"):
             value, file = _grafana_env(inv, "GF_SECURITY_ADMIN_PASSWORD")
-            if file is not None:
-                continue
+            if file is not None or (value is None and _own_config(inv)):
+                continue  # a mounted grafana.ini may set admin_password: unknown, not guessed
             if value is None:
                 yield self.report(
                     inv.doc,
@@ -473,6 +474,19 @@ class GrafanaAdminPassword(Rule):
                     f"{'admin' if value.value.strip() else 'an empty value'}",
                     severity="critical",
                 )
+
+
+def _own_config(inv) -> bool:
+    """Grafana reads settings promguard does not see: a mounted or baked-in grafana.ini, or an
+    env_file that is not there to read."""
+    if "GF_PATHS_CONFIG" in inv.env or inv.service is None:
+        return "GF_PATHS_CONFIG" in inv.env
+    if not inv.service.env_complete:
+        return True
+    return any(
+        (v.target or "").rstrip("/") in ("/etc/grafana", "/etc/grafana/grafana.ini")
+        for v in inv.service.volumes
+    )
 
 
 _GRAFANA_SECRET = re.compile(r"(PASSWORD|SECRET|TOKEN|API_KEY|PRIVATE_KEY)(__|$)")

@@ -155,6 +155,7 @@ class Service:
         "volumes",
         "networks",
         "raw",
+        "env_complete",
     )
 
     def __init__(self, name: str, key: Scalar, node: Mapping, doc):
@@ -171,6 +172,7 @@ class Service:
         self.volumes: list[Volume] = []
         self.networks: dict[str, Item] = {}
         self.raw: dict[str, tuple[Node, object]] = {}  # other fields: (node, doc) as written
+        self.env_complete = True  # False when an env_file could not be read: values unknown
 
     def field(self, name: str) -> Item | None:
         return self.fields.get(name)
@@ -209,6 +211,7 @@ class Service:
         self.volumes = list(volumes.values())
         self.networks.update(other.networks)
         self.raw.update(other.raw)
+        self.env_complete = self.env_complete and other.env_complete
 
 
 class TopLevel:
@@ -495,11 +498,45 @@ def _references(node, doc, env) -> list[Item]:
 
 
 class Loader:
-    """Reads further compose files (overrides, extends) for a project. ``load(abspath)``
-    returns a Document whose roots are parsed YAML, or None when the file cannot be read."""
+    """Reads further files for a project. ``load(abspath)`` returns a Document whose roots are
+    parsed YAML (overrides, extends), ``read(abspath)`` a Document with only the text (env_file),
+    each None when the file cannot be read."""
 
-    def __init__(self, load):
+    def __init__(self, load, read=None):
         self.load = load
+        self.read = read or (lambda path: None)
+
+
+class _Spot:
+    """A position in a file that is not YAML (a line of an env_file)."""
+
+    __slots__ = ("line", "column", "end_line", "end_column", "path")
+
+    def __init__(self, line: int, length: int, path: str):
+        self.line = self.end_line = line
+        self.column = 1
+        self.end_column = length + 1
+        self.path = path
+
+
+def _env_files(service: Service, loader: Loader, folder: str) -> None:
+    """Variables from the service's env_file entries; `environment:` wins over them."""
+    from .interpolate import ENV_FILE, parse_env_file
+
+    values: dict[str, Item] = {}
+    for entry in service.items("env_file"):
+        doc = loader.read(os.path.normpath(os.path.join(folder, entry.value.strip())))
+        if doc is None:
+            service.env_complete = False
+            continue
+        lines = doc.text.splitlines()
+        for name, (value, number) in parse_env_file(doc.text).items():
+            spot = _Spot(number, len(lines[number - 1]), f"{name}")
+            item = Item(value.replace("$", "$$"), spot, doc, {})
+            item.value, item.source = value, ENV_FILE  # lives in that file, not the compose one
+            values[name] = item
+    values.update(service.environment)
+    service.environment = values
 
 
 def _root(doc) -> Mapping | None:
@@ -547,6 +584,8 @@ def _resolve(name, key, node, doc, env, loader, project, chain) -> Service:
     """A service with its ``extends`` applied (the extended service first, then this one)."""
     folder = os.path.dirname(doc.abspath)
     own = read_service(name, key, node, doc, env, folder)
+    if own.items("env_file"):
+        _env_files(own, loader, folder)
     extends = node.get("extends")
     if extends is None:
         return own

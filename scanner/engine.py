@@ -183,18 +183,23 @@ class _Context:
             return self.documents[abspath]
         from .parsers.yaml_tree import YamlError, parse_yaml
 
-        doc = None
-        scratch = _File(display_path(abspath, self.root))
-        data = _read(abspath, None, scratch) if os.path.isfile(abspath) else None
-        text = _decode(data, scratch) if data is not None else None
-        if text is not None:
+        doc = self.read_text(abspath)
+        if doc is not None:
             try:
-                roots = parse_yaml(text).documents
-                doc = Document(scratch.display, abspath, "compose", text, roots)
+                doc = Document(
+                    doc.path, abspath, "compose", doc.text, parse_yaml(doc.text).documents
+                )
             except YamlError:
                 doc = None
         self.documents[abspath] = doc
         return doc
+
+    def read_text(self, abspath: str) -> Document | None:
+        """A text file a project refers to (an env_file), with the same limits."""
+        scratch = _File(display_path(abspath, self.root))
+        data = _read(abspath, None, scratch) if os.path.isfile(abspath) else None
+        text = _decode(data, scratch) if data is not None else None
+        return Document(scratch.display, abspath, "text", text, []) if text is not None else None
 
     def compose_findings(self, doc: Document) -> list[Finding]:
         """Findings of the compose rules for the project ``doc`` belongs to, in any of its
@@ -224,7 +229,7 @@ class _Context:
                 env = {
                     k: v for k, (v, _) in parse_env_file(data.decode("utf-8", "replace")).items()
                 }
-        project = compose.build_project(docs, env, compose.Loader(self.load_yaml))
+        project = compose.build_project(docs, env, compose.Loader(self.load_yaml, self.read_text))
         for member in docs:
             member.compose = project
         findings: list[Finding] = []
