@@ -62,6 +62,15 @@ SENSITIVE_PATHS = (
     "/usr",
     "/lib",
 )
+SECRET_PATHS = (
+    "/etc/shadow",
+    "/etc/gshadow",
+    "/etc/sudoers",
+    "/etc/ssh",
+    "/root/.ssh",
+    "/etc/kubernetes",
+    "/var/lib/kubelet/pki",
+)
 _SOCKETS = (
     "/var/run/docker.sock",
     "/run/docker.sock",
@@ -75,7 +84,11 @@ SECRET_NAME = re.compile(
     re.IGNORECASE,
 )
 _CONFIG_SUFFIXES = (".yml", ".yaml", ".conf", ".json", ".toml", ".ini", ".htpasswd")
-_NOT_A_SECRET_NAME = re.compile(r"(_FILE|_PATH|_DIR|_LENGTH|_ENABLED|_HEADER|_NAME|_USER)$", re.I)
+# Names of identifiers next to secrets: AWS_ACCESS_KEY_ID and MINIO_ACCESS_KEY name a key, the
+# secret is AWS_SECRET_ACCESS_KEY / MINIO_SECRET_KEY.
+_NOT_A_SECRET_NAME = re.compile(
+    r"(_FILE|_PATH|_DIR|_LENGTH|_ENABLED|_HEADER|_NAME|_USER|_ID|^MINIO_ACCESS_KEY)$", re.I
+)
 _PLACEHOLDER = re.compile(r"^(|true|false|yes|no|none|null|0|1|\*+|x+|<[^>]*>)$", re.I)
 
 
@@ -89,6 +102,41 @@ def image_of(service):
 
     item = service.image
     return parse_image(item.value) if item is not None and item.value.strip() else None
+
+
+def _sensitive(source: str, volume) -> bool:
+    """Read-only: the system folders themselves and files that hold secrets. Writable: anything
+    inside them as well (a writable /etc/cron.d is a way onto the host)."""
+    if source in SENSITIVE_PATHS or source in SECRET_PATHS:
+        return True
+    return not volume.read_only and any(
+        source.startswith(p + "/") for p in SENSITIVE_PATHS if p not in ("/", "/dev", "/run")
+    )
+
+
+def host_source(doc, volume) -> str | None:
+    """The host path behind a mount: a bind mount's source, or the device of a named volume
+    declared with `driver_opts: {type: none, o: bind, device: ...}`; slashes normalised."""
+    source = None
+    if volume.type == "bind":
+        source = volume.source
+    elif volume.type == "volume" and volume.source and doc is not None and doc.compose:
+        declared = doc.compose.volumes.get(volume.source)
+        opts = (
+            declared.node.get("driver_opts") if declared and hasattr(declared.node, "get") else None
+        )
+        if hasattr(opts, "text") and "bind" in (opts.text("o") or "").split(","):
+            source = opts.text("device")
+    if not source or not source.startswith("/"):
+        return None
+    return re.sub(r"/+", "/", source).rstrip("/") or "/"
+
+
+def is_exporter(service) -> bool:
+    """Any Prometheus exporter, known by name or not (postgres-exporter, mysqld-exporter ...)."""
+    image = image_of(service)
+    name = image.repository.rsplit("/", 1)[-1] if image is not None and image.repository else ""
+    return "exporter" in name
 
 
 def program_of(service) -> str | None:
@@ -142,14 +190,15 @@ class PortOnAllInterfaces(Rule):
                 # The container port says what listens: a known monitoring program's, or for an
                 # image promguard does not know, one of the ports only monitoring uses.
                 monitored = [p for p in port.target_ports() if p in DISTINCT_PORTS]
-                if program not in MONITORING and not monitored:
+                known = program in MONITORING or is_exporter(service)
+                if not known and not monitored:
                     continue
-                what = program if program in MONITORING else KNOWN_PORTS[monitored[0]]
+                what = (program or "an exporter") if known else KNOWN_PORTS[monitored[0]]
                 where = "every interface" if port.published else "a random port on every interface"
                 yield self.report(
                     port.item.doc,
                     port.item,
-                    f"service `{service.name}` ({what}) publishes {port.item.value} on {where}",
+                    f"service `{service.name}` ({what}) publishes {port.spec()} on {where}",
                 )
 
 
@@ -229,7 +278,7 @@ class DockerSocket(Rule):
     def check(self, doc):
         for service in services(doc):
             for volume in service.volumes:
-                if volume.type == "bind" and (volume.source or "").rstrip("/") in _SOCKETS:
+                if host_source(doc, volume) in _SOCKETS:
                     note = " (read-only does not help)" if volume.read_only else ""
                     yield self.report(
                         volume.item.doc,
@@ -326,10 +375,8 @@ class SensitiveHostPath(Rule):
         for service in services(doc):
             agent = program_of(service) in HOST_AGENTS
             for volume in service.volumes:
-                if volume.type != "bind" or not volume.source:
-                    continue
-                source = volume.source.rstrip("/") or "/"
-                if source in _SOCKETS or source not in SENSITIVE_PATHS:
+                source = host_source(doc, volume)
+                if source is None or source in _SOCKETS or not _sensitive(source, volume):
                     continue
                 if volume.read_only and agent:
                     continue
@@ -489,8 +536,8 @@ class WritableConfigMount(Rule):
 def _writable_config(volume) -> bool:
     if volume.type != "bind" or volume.read_only or not volume.target:
         return False
-    source = (volume.source or "").rstrip("/")
-    if source in _SOCKETS or source in SENSITIVE_PATHS:
+    source = host_source(None, volume) or ""
+    if source in _SOCKETS or _sensitive(source, volume):
         return False  # DC04 / DC07
     target = volume.target
     return target.startswith("/etc/") or target.endswith(_CONFIG_SUFFIXES)
@@ -516,6 +563,8 @@ class UnpinnedImage(Rule):
     def check(self, doc):
         for service in services(doc):
             image = image_of(service)
+            if "build" in service.raw:
+                continue  # the name the local build is tagged with, not an image to pull
             if image is not None and image.is_latest_or_untagged and service.image.literal:
                 item = service.image
                 what = "the latest tag" if image.tag == "latest" else "no tag"
@@ -563,17 +612,24 @@ class LiteralSecret(Rule):
                     )
             if program == "oauth2-proxy":
                 continue
-            for arg in (service.entrypoint or []) + (service.command or []):
-                flag, sep, value = arg.value.partition("=")
-                if sep and flag.startswith("-") and arg.literal:
-                    name = flag.lstrip("-").replace("-", "_").replace(".", "_")
-                    if looks_secret(name, value):
-                        yield self.report(
-                            arg.doc,
-                            arg,
-                            f"service `{service.name}` passes a "
-                            f"secret on the command line ({flag}={MASK})",
-                        )
+            yield from self._flags(service, program)
+
+    def _flags(self, service, program):
+        from promguard.services import parse_flags
+
+        words = (service.entrypoint or []) + (service.command or [])
+        for flag in parse_flags(program, [w.value for w in words]):
+            if flag.value_index >= len(words):
+                continue
+            item = words[flag.value_index]
+            name = flag.name.replace("-", "_").replace(".", "_")
+            if item.literal and looks_secret(name, flag.value):
+                yield self.report(
+                    item.doc,
+                    item,
+                    f"service `{service.name}` passes a secret on the command line "
+                    f"(--{flag.name} {MASK})",
+                )
 
 
 class BrokenExtends(Rule):

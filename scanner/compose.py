@@ -127,6 +127,13 @@ class Port:
     def key(self):
         return (self.host_ip or "", self.published or "", self.target, self.protocol)
 
+    def spec(self) -> str:
+        """The port in short syntax, whichever syntax it was written in."""
+        host = f"[{self.host_ip}]" if self.host_ip and ":" in self.host_ip else self.host_ip
+        text = ":".join(p for p in (host, self.published) if p)
+        text = f"{text}:{self.target}" if text else self.target
+        return text if self.protocol == "tcp" else f"{text}/{self.protocol}"
+
 
 class Volume:
     __slots__ = ("item", "type", "source", "target", "read_only", "host_path")
