@@ -89,6 +89,8 @@ _CONFIG_SUFFIXES = (".yml", ".yaml", ".conf", ".json", ".toml", ".ini", ".htpass
 _NOT_A_SECRET_NAME = re.compile(
     r"(_FILE|_PATH|_DIR|_LENGTH|_ENABLED|_HEADER|_NAME|_USER|_ID|^MINIO_ACCESS_KEY)$", re.I
 )
+# Programs with rules of their own for their settings (GRF02, O2P02).
+OWN_RULES_PREFIXES = ("GF_", "OAUTH2_PROXY_")
 _PLACEHOLDER = re.compile(r"^(|true|false|yes|no|none|null|0|1|\*+|x+|<[^>]*>)$", re.I)
 
 
@@ -144,9 +146,14 @@ def program_of(service) -> str | None:
     return image.program if image is not None else None
 
 
+def secret_name(name: str) -> bool:
+    """A variable or flag name that says it holds a credential."""
+    return bool(SECRET_NAME.search(name)) and not _NOT_A_SECRET_NAME.search(name)
+
+
 def looks_secret(name: str, value: str) -> bool:
     """An environment variable or flag that holds a credential, written as a literal."""
-    if not SECRET_NAME.search(name) or _NOT_A_SECRET_NAME.search(name):
+    if not secret_name(name):
         return False
     value = value.strip()
     return not _PLACEHOLDER.match(value) and not value.startswith(("/run/secrets/", "/"))
@@ -391,13 +398,24 @@ class SensitiveHostPath(Rule):
                 )
 
 
+_UNCONFINED = (
+    "seccomp:unconfined",
+    "apparmor:unconfined",
+    "label:disable",
+    "no-new-privileges:false",
+)
+
+
 class UnconfinedSecurityProfile(Rule):
     id = "DC08"
     name = "security-profile-disabled"
     title = "seccomp, AppArmor or SELinux confinement disabled"
     severity = "medium"
     kinds = ("compose",)
-    description = "security_opt has seccomp:unconfined, apparmor:unconfined or label:disable."
+    description = (
+        "security_opt has seccomp:unconfined, apparmor:unconfined, label:disable, or an "
+        "explicit no-new-privileges:false."
+    )
     rationale = (
         "These profiles block the system calls and file accesses most container escapes use; "
         "turning them off removes that layer for a program that does not need it."
@@ -411,7 +429,7 @@ class UnconfinedSecurityProfile(Rule):
         for service in services(doc):
             for option in service.items("security_opt"):
                 text = option.value.strip().replace("=", ":").lower()
-                if text in ("seccomp:unconfined", "apparmor:unconfined", "label:disable"):
+                if text in _UNCONFINED:
                     yield self.report(
                         option.doc,
                         option,
@@ -474,8 +492,12 @@ class MissingHardening(Rule):
             options = {
                 o.value.strip().replace("=", ":").lower() for o in service.items("security_opt")
             }
-            if "no-new-privileges:true" not in options and "no-new-privileges" not in options:
-                missing.append("no-new-privileges")
+            if not options & {
+                "no-new-privileges:true",
+                "no-new-privileges",
+                "no-new-privileges:false",
+            }:
+                missing.append("no-new-privileges")  # an explicit false is DC08's
             if not service.is_true("read_only"):
                 missing.append("read_only")
             if "ALL" not in {c.value.strip().upper() for c in service.items("cap_drop")}:
@@ -601,7 +623,7 @@ class LiteralSecret(Rule):
         for service in services(doc):
             program = program_of(service)
             for name, item in service.environment.items():
-                if name.upper().startswith(("GF_", "OAUTH2_PROXY_")):
+                if name.upper().startswith(OWN_RULES_PREFIXES):
                     continue  # GRF02 and O2P02 know those programs' settings
                 if item.literal and looks_secret(name, item.value):
                     how = "a literal default" if item.variables else "a literal value"

@@ -8,14 +8,15 @@ import re
 from promguard.model import MASK
 from promguard.rule import Rule
 
-from .compose import looks_secret
+from .compose import OWN_RULES_PREFIXES, looks_secret, secret_name
 
 DF_REF = "https://docs.docker.com/reference/dockerfile/"
 BEST = "https://docs.docker.com/build/building/best-practices/"
 OWASP_DOCKER = "https://cheatsheetseries.owasp.org/cheatsheets/Docker_Security_Cheat_Sheet.html"
 SECRETS_CHECK = "https://docs.docker.com/reference/build-checks/secrets-used-in-arg-or-env/"
 _PIPE_TO_SHELL = re.compile(
-    r"\b(curl|wget)\b[^|;&\n]*\|\s*(sudo\s+)?(ba|da|z|a)?sh\b|\b(ba|z)?sh\s+-c\s+[\"']?\$\((curl|wget)\b"
+    r"\b(curl|wget)\b[^;&\n]*\|\s*(sudo\s+(-\S+\s+)*)?(/usr)?(/bin/)?(ba|da|z|a)?sh\b"
+    r"|\b(ba|z)?sh\s+-c\s+[\"']?\$\((curl|wget)\b"
 )
 
 
@@ -23,14 +24,19 @@ def _dockerfile(doc):
     return doc.roots[0] if doc.roots else None
 
 
-def _stage_names(dockerfile) -> set[str]:
-    return {stage.name for stage in dockerfile.stages if stage.name}
+def known_base(stage):
+    """The image a stage is built FROM, or None when it is not known here: an empty FROM, or
+    `FROM $BASE` whose ARG default is a placeholder rather than a real image."""
+    from promguard.services import parse_image
 
-
-def _from_build_arg(stage) -> bool:
-    """FROM $image: the base is chosen with --build-arg; a default is only a placeholder."""
-    raw = stage.base_arg.text if stage.base_arg is not None else stage.base
-    return "$" in (raw or "")
+    base = (stage.base or "").strip()
+    if not base or "$" in base:
+        return None
+    image = parse_image(base)
+    raw = stage.base_arg.text if stage.base_arg is not None else base
+    if "$" in (raw or "") and image.program is None and image.default_user is None:
+        return None  # e.g. ARG base_image=non-existing: the real base comes with --build-arg
+    return image
 
 
 class FinalStageRoot(Rule):
@@ -54,37 +60,29 @@ class FinalStageRoot(Rule):
     cwe = ("CWE-250",)
 
     def check(self, doc):
-        from promguard.services import parse_image
-
         dockerfile = _dockerfile(doc)
         stage = dockerfile.final if dockerfile is not None else None
         if stage is None:
             return
-        user = stage.last("USER")
-        if user is not None:
-            name = user.args[0].text.split(":")[0] if user.args else ""
+        chain = dockerfile.ancestry(stage)
+        for current in chain:
+            user = current.last("USER")
+            if user is None:
+                continue
+            name = user.args[0].text.split(":")[0] if user.args and user.args[0].text else ""
             if name in ("root", "0"):
-                yield self.report(doc, user, "the final stage runs as root", key_path=user.path)
+                where = "the final stage" if current is stage else f"stage {current.name}"
+                yield self.report(
+                    doc, user, f"the image runs as root (USER in {where})", key_path=user.path
+                )
             return
-        current = stage
-        seen = set()
-        while current is not None and current.base.lower() in _stage_names(dockerfile):
-            if current.index in seen:
-                return
-            seen.add(current.index)
-            parent = dockerfile.stage_by_name(current.base)
-            if parent is None or parent.last("USER") is not None:
-                return  # the parent stage decides; a USER there is inherited
-            current = parent
-        if _from_build_arg(current):
-            return  # the base is chosen at build time: its user is unknown here
-        base = parse_image(current.base)
-        if base.default_user == "root":
+        base = known_base(chain[-1])
+        if base is not None and base.default_user == "root":
             anchor = stage.instructions[0]
             yield self.report(
                 doc,
                 anchor,
-                f"no USER in the final stage, and {base.repository or current.base} runs as root",
+                f"no USER, and the base image {base.repository or chain[-1].base} runs as root",
                 key_path=anchor.path,
             )
 
@@ -106,22 +104,19 @@ class UnpinnedBase(Rule):
     cwe = ("CWE-1357",)
 
     def check(self, doc):
-        from promguard.services import parse_image
-
         dockerfile = _dockerfile(doc)
-        if dockerfile is None:
-            return
-        names = _stage_names(dockerfile)
-        for stage in dockerfile.stages:
-            base = stage.base.strip()
-            if not base or base.lower() in names or base == "scratch" or _from_build_arg(stage):
+        for stage in dockerfile.stages if dockerfile is not None else ():
+            if stage.base.strip() == "scratch" or dockerfile.stage_by_name(stage.base.strip()):
                 continue
-            image = parse_image(base)
-            if image.is_latest_or_untagged:
+            image = known_base(stage)
+            if image is not None and image.is_latest_or_untagged:
                 what = "the latest tag" if image.tag == "latest" else "no tag"
                 anchor = stage.base_arg or stage.instructions[0]
                 yield self.report(
-                    doc, anchor, f"FROM {base} uses {what}", key_path=stage.instructions[0].path
+                    doc,
+                    anchor,
+                    f"FROM {stage.base.strip()} uses {what}",
+                    key_path=stage.instructions[0].path,
                 )
 
 
@@ -185,26 +180,33 @@ class SecretInEnvOrArg(Rule):
             if instruction.keyword not in ("ENV", "ARG"):
                 continue
             for arg in instruction.args:
-                if not arg.key:
+                if not arg.key or not secret_name(arg.key):
                     continue
-                has_value = arg.text is not None
-                value = arg.text or ""
-                if has_value and "$" not in value and looks_secret(arg.key, value):
+                if arg.key.upper().startswith(OWN_RULES_PREFIXES):
+                    continue  # GRF02 and O2P02 know those programs' settings
+                finding = self._judge(instruction.keyword, arg)
+                if finding is not None:
+                    message, severity = finding
                     yield self.report(
-                        doc,
-                        arg,
-                        f"{instruction.keyword} {arg.key}={MASK} bakes a secret into the image",
-                        key_path=instruction.path,
+                        doc, arg, message, severity=severity, key_path=instruction.path
                     )
-                elif instruction.keyword == "ARG" and not has_value and looks_secret(arg.key, "x"):
-                    yield self.report(
-                        doc,
-                        arg,
-                        f"ARG {arg.key} passes a secret as a build "
-                        "argument, which the image history keeps",
-                        severity="medium",
-                        key_path=instruction.path,
-                    )
+
+    @staticmethod
+    def _judge(keyword: str, arg):
+        value = arg.text
+        if value is None or "$" in value:
+            # ARG TOKEN / ARG TOKEN=${CI_JOB_TOKEN}: passed at build time, kept in the history;
+            # ENV TOKEN=${TOKEN}: the build argument copied into the image's configuration.
+            if keyword == "ARG":
+                return (
+                    f"ARG {arg.key} passes a secret as a build argument, which the image "
+                    "history keeps",
+                    "medium",
+                )
+            return (f"ENV {arg.key} copies a build-time secret into the image", "medium")
+        if looks_secret(arg.key, value):
+            return f"{keyword} {arg.key}={MASK} bakes a secret into the image", None
+        return None
 
 
 class PipeToShell(Rule):

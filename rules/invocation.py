@@ -19,6 +19,9 @@ BINARIES = {
     "grafana": "grafana",
 }
 _SHELLS = ("sh", "bash", "ash", "dash", "zsh")
+# Init and privilege-drop wrappers that run the real program after their own arguments.
+_WRAPPERS = ("tini", "dumb-init", "gosu", "su-exec", "catatonit")
+_WRAPPERS_WITH_USER = ("gosu", "su-exec")
 
 
 class Setting:
@@ -33,7 +36,12 @@ class Setting:
 
     @property
     def on(self) -> bool:
-        return self.value.strip().lower() in ("true", "1", "yes", "on", "t")
+        """True as Go's strconv.ParseBool reads it (pflag, viper)."""
+        return self.value.strip() in ("1", "t", "T", "true", "TRUE", "True")
+
+    @property
+    def off(self) -> bool:
+        return self.value.strip() in ("0", "f", "F", "false", "FALSE", "False")
 
 
 class Invocation:
@@ -90,6 +98,7 @@ class Invocation:
 
 def _program_from(words: list, image) -> tuple[str | None, list]:
     """The program and its arguments, dropping the binary when a word names it."""
+    words = _unwrap(words)
     if words:
         binary = os.path.basename(words[0].value.strip())
         if binary in BINARIES:
@@ -97,6 +106,20 @@ def _program_from(words: list, image) -> tuple[str | None, list]:
         if binary in _SHELLS:
             return None, []  # a shell script: its flags are not ours to read
     return (image.program if image is not None else None), words
+
+
+def _unwrap(words: list) -> list:
+    """`tini -- prometheus ...`, `gosu nobody prometheus ...`: the words after the wrapper."""
+    while words and os.path.basename(words[0].value.strip()) in _WRAPPERS:
+        wrapper = os.path.basename(words[0].value.strip())
+        words = words[1:]
+        while words and words[0].value.startswith("-") and words[0].value != "--":
+            words = words[1:]  # the wrapper's own options
+        if words and words[0].value == "--":
+            words = words[1:]
+        elif wrapper in _WRAPPERS_WITH_USER and words:
+            words = words[1:]  # the user to run as
+    return words
 
 
 def compose_invocations(doc) -> list[Invocation]:
@@ -121,16 +144,17 @@ def compose_invocations(doc) -> list[Invocation]:
 
 def dockerfile_invocations(doc) -> list[Invocation]:
     """The program the final stage starts: ENTRYPOINT (exec form) then CMD, or CMD alone
-    appended to the base image's own entrypoint (prom/* images start their program)."""
+    appended to the base image's own entrypoint (prom/* images start their program). ENTRYPOINT,
+    CMD and ENV are inherited from the stages the final one is built FROM."""
     from promguard.services import parse_image
 
     dockerfile = doc.roots[0] if doc.roots else None
     stage = dockerfile.final if dockerfile is not None else None
     if stage is None:
         return []
-    image = parse_image(stage.base)
-    entrypoint = stage.last("ENTRYPOINT")
-    cmd = stage.last("CMD")
+    chain = dockerfile.ancestry(stage)
+    image = parse_image(chain[-1].base)
+    entrypoint, cmd = _inherited_start(chain)
     if entrypoint is not None and not entrypoint.json_form:
         return []  # shell form runs /bin/sh -c: CMD is ignored and the flags are a script's
     words = _words(entrypoint) if entrypoint is not None else []
@@ -140,11 +164,27 @@ def dockerfile_invocations(doc) -> list[Invocation]:
     if program is None:
         return []
     env = {}
-    for instruction in stage.find("ENV"):
-        for word in _words(instruction):
-            env[word.key] = word
+    for current in reversed(chain):  # the base first: later stages override
+        for instruction in current.find("ENV"):
+            for word in _words(instruction):
+                env[word.key] = word
     anchor = entrypoint or cmd or stage.instructions[0]
     return [Invocation(program, image, args, env, anchor, "the Dockerfile", doc)]
+
+
+def _inherited_start(chain):
+    """ENTRYPOINT and CMD in force for the last stage of ``chain`` (nearest stage first).
+    Setting ENTRYPOINT in a stage resets the CMD it inherited, as docker build does."""
+    entrypoint = cmd = None
+    cmd_reset = False
+    for current in chain:
+        if entrypoint is None and current.last("ENTRYPOINT") is not None:
+            entrypoint = current.last("ENTRYPOINT")
+            if cmd is None and current.last("CMD") is None:
+                cmd_reset = True
+        if cmd is None and not cmd_reset and current.last("CMD") is not None:
+            cmd = current.last("CMD")
+    return entrypoint, cmd
 
 
 class _Word:

@@ -152,7 +152,8 @@ class CorsAnyOrigin(Rule):
     def check(self, doc):
         for inv in _of(doc, "prometheus"):
             setting = inv.flag("web.cors.origin")
-            if setting is not None and setting.value.strip().strip("'\"") in (".*", ".+", "*"):
+            # No quote stripping: in a YAML list the quotes reach Prometheus and match nothing.
+            if setting is not None and setting.value.strip() in (".*", ".+", "^.*$", "(.*)"):
                 yield self.report(
                     inv.doc_of(setting.item),
                     setting.item,
@@ -178,8 +179,9 @@ class GossipWithoutTls(Rule):
 
     def check(self, doc):
         for inv in _of(doc, "alertmanager"):
-            peers = inv.all("cluster.peer")
-            if peers and inv.flag("cluster.tls-config") is None:
+            peers = [p for p in inv.all("cluster.peer") if p.value.strip()]
+            tls = inv.flag("cluster.tls-config")
+            if peers and (tls is None or not tls.value.strip()):  # an empty path means no TLS
                 item = peers[0].item
                 yield self.report(
                     inv.doc_of(item), item, f"{inv.label} gossips with its peers without TLS"
@@ -284,8 +286,9 @@ class OAuthSecretInline(Rule):
     severity = "high"
     kinds = KINDS
     description = (
-        "--client-secret, --cookie-secret or --redis-password (or their OAUTH2_PROXY_* "
-        "variables) is given as a literal value."
+        "--client-secret, --cookie-secret, --basic-auth-password, --github-token, "
+        "--signature-key or a Redis password (or their OAUTH2_PROXY_* variables) is given as a "
+        "literal value."
     )
     rationale = (
         "The client secret lets anyone impersonate the proxy to the identity provider; the "
@@ -297,7 +300,15 @@ class OAuthSecretInline(Rule):
     tags = ("secrets",)
     cwe = ("CWE-798",)
 
-    _SECRETS = ("client-secret", "cookie-secret", "redis-password")
+    _SECRETS = (
+        "client-secret",
+        "cookie-secret",
+        "redis-password",
+        "redis-sentinel-password",
+        "basic-auth-password",
+        "github-token",
+        "signature-key",
+    )
 
     def check(self, doc):
         for inv in _of(doc, "oauth2-proxy"):
@@ -333,7 +344,7 @@ class OAuthInsecureCookie(Rule):
     def check(self, doc):
         for inv in _of(doc, "oauth2-proxy"):
             setting = inv.setting("cookie-secure")
-            if setting is not None and setting.value.strip().lower() in ("false", "0", "no"):
+            if setting is not None and setting.off:
                 yield self.report(
                     inv.doc_of(setting.item),
                     setting.item,
@@ -401,13 +412,24 @@ def _broad(value: str) -> str | None:
     return None
 
 
+_O2P_SKIP_VERIFY = (
+    "ssl-insecure-skip-verify",
+    "ssl-upstream-insecure-skip-verify",
+    "redis-insecure-skip-tls-verify",
+    "insecure-oidc-skip-issuer-verification",
+)
+
+
 class OAuthSkipVerify(Rule):
     id = "O2P05"
     name = "oauth2-proxy-skip-verify"
     title = "oauth2-proxy does not verify TLS certificates"
     severity = "medium"
     kinds = KINDS
-    description = "--ssl-insecure-skip-verify or --ssl-upstream-insecure-skip-verify is on."
+    description = (
+        "--ssl-insecure-skip-verify, --ssl-upstream-insecure-skip-verify, "
+        "--redis-insecure-skip-tls-verify or --insecure-oidc-skip-issuer-verification is on."
+    )
     rationale = (
         "Without verification anyone on the path can impersonate the identity provider (and "
         "issue logins) or the upstream (and read every proxied response)."
@@ -419,7 +441,7 @@ class OAuthSkipVerify(Rule):
 
     def check(self, doc):
         for inv in _of(doc, "oauth2-proxy"):
-            for name in ("ssl-insecure-skip-verify", "ssl-upstream-insecure-skip-verify"):
+            for name in _O2P_SKIP_VERIFY:
                 if inv.is_on(name):
                     setting = inv.setting(name)
                     item = setting.item if setting is not None else inv.anchor
@@ -428,6 +450,17 @@ class OAuthSkipVerify(Rule):
                         item,
                         f"{inv.label} skips certificate verification (--{name})",
                     )
+
+
+# go-ini's parseBool, which Grafana's Must*Bool settings use.
+_INI_TRUE = frozenset(
+    ("1", "t", "T", "true", "TRUE", "True", "y", "Y", "yes", "YES", "Yes", "on", "ON", "On")
+)
+_NOT_SECRET_VALUE = frozenset(("", "true", "false", "0", "1", "yes", "no", "on", "off"))
+
+
+def _ini_true(item) -> bool:
+    return item is not None and item.value.strip() in _INI_TRUE
 
 
 def _grafana_env(inv, name: str):
@@ -458,21 +491,36 @@ class GrafanaAdminPassword(Rule):
     def check(self, doc):
         for inv in _of(doc, "grafana"):
             value, file = _grafana_env(inv, "GF_SECURITY_ADMIN_PASSWORD")
-            if file is not None or (value is None and _own_config(inv)):
-                continue  # a mounted grafana.ini may set admin_password: unknown, not guessed
-            if value is None:
+            if file is not None:
+                continue
+            if value is not None and getattr(value, "source", "literal") == "unset":
+                continue  # ${VAR} supplied where the stack is deployed
+            text = value.value.strip() if value is not None else ""
+            if text == "admin":
+                # A value from an env_file is reported at the service: that file is not scanned.
+                from_file = getattr(getattr(value, "doc", None), "kind", "") == "text"
+                item = inv.anchor if from_file else value
+                where = f" (in {value.doc.path})" if from_file else ""
+                yield self.report(
+                    inv.doc_of(item),
+                    item,
+                    f"{inv.label} sets the Grafana admin password to admin{where}",
+                    severity="critical",
+                )
+            elif value is not None and not text:
+                yield self.report(
+                    inv.doc_of(value),
+                    value,
+                    f"{inv.label} sets an empty Grafana "
+                    "admin password, which Grafana ignores: admin/admin applies",
+                )
+            elif value is None and inv.service is not None and not _own_config(inv):
+                # In a Dockerfile the password is set where the image is deployed, so its
+                # absence there says nothing.
                 yield self.report(
                     inv.doc,
                     inv.anchor,
                     f"{inv.label} keeps Grafana's default admin password (admin)",
-                )
-            elif getattr(value, "literal", True) and value.value.strip() in ("admin", ""):
-                yield self.report(
-                    inv.doc_of(value),
-                    value,
-                    f"{inv.label} sets the Grafana admin password to "
-                    f"{'admin' if value.value.strip() else 'an empty value'}",
-                    severity="critical",
                 )
 
 
@@ -489,7 +537,7 @@ def _own_config(inv) -> bool:
     )
 
 
-_GRAFANA_SECRET = re.compile(r"(PASSWORD|SECRET|TOKEN|API_KEY|PRIVATE_KEY)(__|$)")
+_GRAFANA_SECRET = re.compile(r"_(PASSWORD|SECRET|SECRET_KEY|TOKEN|API_KEY|PRIVATE_KEY)$")
 
 
 class GrafanaLiteralSecret(Rule):
@@ -520,7 +568,9 @@ class GrafanaLiteralSecret(Rule):
                 if not _GRAFANA_SECRET.search(upper) or not getattr(item, "literal", True):
                     continue
                 value = item.value.strip()
-                if not value or (upper == "GF_SECURITY_ADMIN_PASSWORD" and value == "admin"):
+                if value.lower() in _NOT_SECRET_VALUE:
+                    continue  # an on/off setting such as ..._USE_REFRESH_TOKEN
+                if upper == "GF_SECURITY_ADMIN_PASSWORD" and value == "admin":
                     continue  # GRF01 reports the default password
                 yield self.report(
                     inv.doc_of(item), item, f"{inv.label} sets {name}={MASK} as a literal"
@@ -553,7 +603,7 @@ class GrafanaAnonymous(Rule):
     def check(self, doc):
         for inv in _of(doc, "grafana"):
             enabled = inv.env.get("GF_AUTH_ANONYMOUS_ENABLED")
-            if enabled is None or enabled.value.strip().lower() != "true":
+            if not _ini_true(enabled):
                 continue
             role = inv.env.get("GF_AUTH_ANONYMOUS_ORG_ROLE")
             name = role.value.strip() if role is not None else "Viewer"
@@ -586,7 +636,7 @@ class GrafanaOpenSignUp(Rule):
     def check(self, doc):
         for inv in _of(doc, "grafana"):
             item = inv.env.get("GF_USERS_ALLOW_SIGN_UP")
-            if item is not None and item.value.strip().lower() == "true":
+            if _ini_true(item):
                 yield self.report(inv.doc_of(item), item, f"{inv.label} allows open sign-up")
 
 

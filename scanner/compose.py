@@ -314,7 +314,7 @@ def _scalar_items(node, doc, env) -> list[Item]:
 
 def _words(node, doc, env) -> list[Item] | None:
     """command / entrypoint: a list, or a string split as a shell would, each word with its
-    own position (exact for single-line scalars)."""
+    own position, also when the string is folded over several lines."""
     if isinstance(node, Sequence):
         return [Item(i.text, i, doc, env) for i in node.items if isinstance(i, Scalar)]
     if not isinstance(node, Scalar) or node.is_null:
@@ -324,12 +324,35 @@ def _words(node, doc, env) -> list[Item] | None:
     words = []
     exact = node.line == node.end_line and node.style in (None, "'", '"')
     shift = 0 if node.style is None else 1
+    finder = _SourceFinder(doc.text, node) if not exact else None
     for text, start, end in split_command(node.text):
-        span = None
         if exact:
             span = (node.line, node.column + shift + start, node.line, node.column + shift + end)
+        else:
+            span = finder.find(node.text[start:end])
         words.append(Item(text, node, doc, env, span=span, path=f"{node.path}[{len(words)}]"))
     return words
+
+
+class _SourceFinder:
+    """Finds the words of a multi-line scalar in the file's text, in order: folding turned line
+    breaks into spaces, but each word is still written as it is in the value."""
+
+    def __init__(self, text: str, node: Scalar):
+        self.lines = text.split("\n")
+        self.line = node.line  # where to look next (1-based)
+        self.column = node.column
+        self.last = node.end_line
+
+    def find(self, word: str):
+        line, column = self.line, self.column
+        while line <= min(self.last, len(self.lines)):
+            found = self.lines[line - 1].find(word, column - 1)
+            if found >= 0:
+                self.line, self.column = line, found + len(word) + 1
+                return (line, found + 1, line, found + len(word) + 1)
+            line, column = line + 1, 1
+        return None  # an escape changed the word: the scalar's own position is used
 
 
 def _environment(node, doc, env) -> dict[str, Item]:

@@ -170,8 +170,8 @@ class Image:
 
     @property
     def is_latest_or_untagged(self) -> bool:
-        """True for ":latest", or for no tag and no digest (which pulls latest)."""
-        return (self.tag is None and self.digest is None) or self.tag == "latest"
+        """True for ":latest" or no tag, unless a digest pins the exact image."""
+        return self.digest is None and (self.tag is None or self.tag == "latest")
 
     @property
     def name(self) -> str:

@@ -261,3 +261,20 @@ services:
     assert service.is_true("read_only")
     assert [o.value for o in service.items("security_opt")] == ["no-new-privileges:true"]
     assert service.field("read_only").line == 2  # where the anchored value is written
+
+
+def test_words_of_a_folded_command_keep_their_lines(tmp_path):
+    text = """\
+services:
+  p:
+    image: prom/prometheus:v3.5.0
+    command: --config.file=/etc/p.yml
+      --storage.tsdb.path=/prometheus
+      --web.enable-lifecycle
+"""
+    words = project(tmp_path, text).services["p"].command
+    assert [(w.value, w.line, w.column) for w in words] == [
+        ("--config.file=/etc/p.yml", 4, 14),
+        ("--storage.tsdb.path=/prometheus", 5, 7),
+        ("--web.enable-lifecycle", 6, 7),
+    ]

@@ -197,7 +197,8 @@ def test_version_none_without_tag():
         ("prom/prometheus:v2.45.0", False),
         # digest-only: pinned, not "latest"
         ("prom/prometheus@sha256:" + "d" * 64, False),
-        ("prom/prometheus:latest@sha256:" + "d" * 64, True),
+        # a digest pins the image whatever the tag says
+        ("prom/prometheus:latest@sha256:" + "d" * 64, False),
         ("prom/prometheus:v2.45.0@sha256:" + "d" * 64, False),
         ("quay.io/oauth2-proxy/oauth2-proxy:latest-alpine", False),
     ],

@@ -164,6 +164,16 @@ class Dockerfile:
     def final(self):
         return self.stages[-1] if self.stages else None
 
+    def ancestry(self, stage) -> list:
+        """``stage`` and the stages it is built FROM (by name), nearest first; what an image
+        inherits (USER, ENV, ENTRYPOINT, CMD) comes from the first of them that sets it."""
+        chain = [stage]
+        while True:
+            parent = self.stage_by_name(chain[-1].base.strip()) if chain[-1].base else None
+            if parent is None or parent in chain or parent.index >= chain[-1].index:
+                return chain
+            chain.append(parent)
+
     def stage_by_name(self, name):
         """The stage ``COPY --from=name`` means: by alias (any case) or by index ("0")."""
         if name is None:
