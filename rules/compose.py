@@ -161,14 +161,15 @@ def looks_secret(name: str, value: str) -> bool:
 
 class PortOnAllInterfaces(Rule):
     id = "DC01"
-    name = "monitoring-port-on-all-interfaces"
-    title = "Monitoring port published on all interfaces"
+    name = "port-on-all-interfaces"
+    title = "Port published on all interfaces"
     severity = "medium"
     kinds = ("compose",)
     description = (
-        "A service that runs Prometheus, Alertmanager, Pushgateway, an exporter or cAdvisor, or "
-        "that publishes a well-known monitoring port, publishes it without a host IP (or on "
-        '0.0.0.0 / ::). A bare container port (`- "9090"`) is published on every interface too.'
+        "A service publishes a port without a host IP (or on 0.0.0.0 / ::); a bare container "
+        'port (`- "9090"`) is published on every interface too. Medium for Prometheus, '
+        "Alertmanager, Pushgateway, exporters, cAdvisor and the ports only they use; low for "
+        "other services. Proxies and Grafana are meant to face users and are not reported."
     )
     rationale = (
         "Docker writes its own iptables rules for published ports, ahead of ufw and firewalld, so "
@@ -198,15 +199,17 @@ class PortOnAllInterfaces(Rule):
                 # image promguard does not know, one of the ports only monitoring uses.
                 monitored = [p for p in port.target_ports() if p in DISTINCT_PORTS]
                 known = program in MONITORING or is_exporter(service)
-                if not known and not monitored:
-                    continue
-                what = (program or "an exporter") if known else KNOWN_PORTS[monitored[0]]
                 where = "every interface" if port.published else "a random port on every interface"
-                yield self.report(
-                    port.item.doc,
-                    port.item,
-                    f"service `{service.name}` ({what}) publishes {port.spec()} on {where}",
-                )
+                severity = None
+                if known or monitored:
+                    what = (program or "an exporter") if known else KNOWN_PORTS[monitored[0]]
+                    message = (
+                        f"service `{service.name}` ({what}) publishes {port.spec()} on {where}"
+                    )
+                else:
+                    message = f"service `{service.name}` publishes {port.spec()} on {where}"
+                    severity = "low"
+                yield self.report(port.item.doc, port.item, message, severity=severity)
 
 
 class HostNetwork(Rule):
@@ -505,9 +508,13 @@ class MissingHardening(Rule):
             if not _has_memory_limit(service):
                 missing.append("memory limit")
             if missing:
+                # Where the first fix goes: an existing security_opt without no-new-privileges.
+                anchor = service.key
+                if "no-new-privileges" in missing and service.items("security_opt"):
+                    anchor = service.node.key_node("security_opt") or service.key
                 yield self.report(
                     service.doc,
-                    service.key,
+                    anchor,
                     f"service `{service.name}` has no {', '.join(missing)}",
                 )
 
