@@ -603,6 +603,12 @@ def parse_flags(program: str | None, args: list[str]) -> Flags:
     return out
 
 
+_SHORT_FLAG_ERROR = {
+    "kingpin": "kingpin reads {arg!r} as short flags: unknown short flag (long flags need '--')",
+    "pflag": "pflag reads {arg!r} as shorthand flags; {prog} defines none (use '--')",
+}
+
+
 def _parse_long(out: Flags, prog, style: str, words: list[str]) -> None:
     bools = _BOOLEANS.get(prog or "", frozenset())
     values = _VALUES.get(prog or "", frozenset())
@@ -625,31 +631,13 @@ def _parse_long(out: Flags, prog, style: str, words: list[str]) -> None:
         if arg.startswith("--"):
             body = arg[2:]
         else:
-            # A single dash.
-            if style == "kingpin":
+            # A single dash: kingpin and pflag read it as short flags, which these programs
+            # define none of (but -h); Go's flag package reads it as a long flag.
+            if style in ("kingpin", "pflag"):
                 if arg == "-h":
                     out.flags.append(Flag("help", "true", i))
                 else:
-                    out.errors.append(
-                        (
-                            i,
-                            f"kingpin reads {arg!r} as short flags: unknown short "
-                            f"flag '-{arg[1:2]}' (long flags need '--')",
-                        )
-                    )
-                i += 1
-                continue
-            if style == "pflag":
-                if arg == "-h":
-                    out.flags.append(Flag("help", "true", i))
-                else:
-                    out.errors.append(
-                        (
-                            i,
-                            f"pflag reads {arg!r} as shorthand flags; "
-                            f"{prog or 'the program'} defines none (use '--')",
-                        )
-                    )
+                    out.errors.append((i, _SHORT_FLAG_ERROR[style].format(arg=arg, prog=prog)))
                 i += 1
                 continue
             body = arg[1:]  # goflag and generic: "-name" is "--name"
