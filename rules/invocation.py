@@ -207,7 +207,7 @@ def _words(instruction) -> list[_Word]:
 
 def invocations(doc) -> list[Invocation]:
     """The monitoring programs ``doc`` starts, cached on the document: every flag rule asks."""
-    cached = getattr(doc, "_invocations", None)
+    cached = doc.cache.get("invocations")
     if cached is not None:
         return cached
     if doc.kind == "compose":
@@ -216,5 +216,5 @@ def invocations(doc) -> list[Invocation]:
         found = dockerfile_invocations(doc)
     else:
         found = []
-    doc._invocations = found
+    doc.cache["invocations"] = found
     return found

@@ -129,6 +129,16 @@ def may_be_yaml_kind(data: bytes) -> bool:
     return _MARKERS.search(data) is not None
 
 
+_NGINX_CONTENT = re.compile(
+    rb"^\s*(http|server|events|upstream\s+\S+|location\s+[^{;]+)\s*\{", re.MULTILINE
+)
+
+
+def may_be_nginx(data: bytes) -> bool:
+    """A .conf file with http, server, events, upstream or location blocks."""
+    return _NGINX_CONTENT.search(data[:65536]) is not None
+
+
 def kind_by_content(top_keys: set[str], root) -> str | None:
     if {"apiVersion", "kind"} <= top_keys or "groups" in top_keys:
         return "other"  # a Kubernetes object or a Prometheus rule file: not a config we judge

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 class Document:
-    __slots__ = ("path", "abspath", "kind", "text", "roots", "compose", "_lines", "_invocations")
+    __slots__ = ("path", "abspath", "kind", "text", "roots", "compose", "_lines", "cache")
 
     def __init__(self, path: str, abspath: str, kind: str, text: str, roots: list):
         self.path = path  # as reports show it: relative to the scan root, forward slashes
@@ -14,13 +14,27 @@ class Document:
         self.roots = roots  # parsed documents (YAML: one located node per --- document)
         self.compose = None  # compose files: the project (base + overrides) it belongs to
         self._lines: list[str] | None = None
-        self._invocations = None  # rules/invocation.py: the programs this file starts
+        self.cache: dict = {}  # what rules derive from the document once (models, programs)
 
     @property
     def lines(self) -> list[str]:
         if self._lines is None:
             self._lines = self.text.splitlines()
         return self._lines
+
+    def path_of(self, abspath: str) -> str:
+        """How reports name another file of the same scan (an included file): relative to the
+        same root as this document's own path."""
+        if abspath == self.abspath or not abspath:
+            return self.path
+        import os
+
+        from .files import display_path
+
+        if os.path.isabs(self.path):
+            return display_path(abspath, os.path.dirname(self.abspath))
+        root = self.abspath[: len(self.abspath) - len(self.path)] or os.sep
+        return display_path(abspath, root)
 
     def mappings(self):
         """The documents of the file that are mappings, which is what every config kind is."""

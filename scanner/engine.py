@@ -26,7 +26,7 @@ PARSERS: dict[str, tuple[str, str, str]] = {
     "dockerfile": (".parsers.dockerfile", "parse_dockerfile", "DockerfileError"),
 }
 # Kinds whose parser exists; the others are recognised and left for their own parsers.
-PARSED_KINDS = frozenset(detect.YAML_KINDS) | frozenset(PARSERS)
+PARSED_KINDS = frozenset(detect.YAML_KINDS) | frozenset(PARSERS) | {"nginx"}
 
 
 class Selection:
@@ -166,6 +166,8 @@ class _Context:
         self.result = result
         self.project_findings: dict[str, list[Finding]] = {}
         self.documents: dict[str, Document | None] = {}
+        self.nginx_configs: dict[str, object] = {}
+        self.scan_roots: list[str] = []
 
     def run(self, rule, doc: Document, display: str) -> list[Finding]:
         try:
@@ -238,29 +240,122 @@ class _Context:
         self.project_findings[base] = findings
         return findings
 
+    def include_root(self, abspath: str) -> str:
+        """The folder an nginx file's includes must stay inside: the scanned folder (or the
+        file's own folder when it was named alone)."""
+        best = os.path.dirname(abspath)
+        for root in self.scan_roots:
+            if abspath.startswith(root.rstrip(os.sep) + os.sep) and len(root) < len(best):
+                best = root
+        return best
+
+    def parse_nginx(self, abspath: str, text: str):
+        from .parsers.nginx import parse_nginx
+
+        def read(path):
+            doc = self.read_text(path)
+            return doc.text if doc is not None else None
+
+        return parse_nginx(text, abspath, read=read, root=self.include_root(abspath))
+
+    def nginx_main(self, abspath: str) -> str | None:
+        """The nginx.conf nearby (this folder or up to three above) that includes ``abspath``:
+        the file is judged as part of it, with the http and server settings it inherits."""
+        from .parsers.nginx import NginxError
+
+        folder = os.path.dirname(abspath)
+        limit = self.include_root(abspath)
+        for _ in range(4):
+            candidate = os.path.join(folder, "nginx.conf")
+            if candidate != abspath and os.path.isfile(candidate):
+                config = self.nginx_configs.get(candidate, False)
+                if config is False:
+                    main = self.read_text(candidate)
+                    try:
+                        config = self.parse_nginx(candidate, main.text) if main else None
+                    except NginxError:
+                        config = None
+                    self.nginx_configs[candidate] = config
+                if config is not None and abspath in config.files:
+                    return candidate
+            if folder == limit or os.path.dirname(folder) == folder:
+                break
+            folder = os.path.dirname(folder)
+        return None
+
+    def nginx_findings(self, doc: Document) -> list[Finding]:
+        """Findings of the nginx rules for the configuration ``doc`` belongs to: its own, or
+        that of the main file that includes it (judged once, shared by the files it reads)."""
+        main = self.nginx_main(doc.abspath)
+        key = main or doc.abspath
+        cached = self.project_findings.get(key)
+        if cached is not None:
+            return cached
+        judged = doc
+        if main is not None:
+            text = self.read_text(main)
+            judged = Document(
+                doc.path_of(main), main, "nginx", text.text, [self.nginx_configs[main]]
+            )
+        findings: list[Finding] = []
+        for rule in self.rules_by_kind.get("nginx", ()):
+            findings.extend(self.run(rule, judged, doc.path))
+        self.project_findings[key] = findings
+        return findings
+
+    def _nginx_document(self, abspath, display, text, out, quiet=False) -> Document | None:
+        """``quiet``: the file was taken for nginx only by its content; if it does not parse,
+        it was something else (a cloud-init file with nginx inside, say) and is skipped."""
+        from .parsers.nginx import NginxError
+
+        try:
+            config = self.parse_nginx(abspath, text)
+        except NginxError as exc:
+            if quiet:
+                return None
+            out.problem(
+                PARSE_ERROR,
+                exc.message,
+                exc.line,
+                exc.column,
+                fix="Fix the nginx syntax at the reported line (`nginx -t` agrees).",
+            )
+            return None
+        return Document(display, abspath, "nginx", text, [config])
+
     def scan_file(self, abspath: str, display: str) -> _File:
         out = _File(display)
         name_kind = detect.kind_by_name(abspath)
         is_yaml = detect.is_yaml_name(abspath)
-        if not is_yaml and name_kind not in PARSED_KINDS:
+        conf = name_kind is None and abspath.endswith(".conf")
+        if not is_yaml and not conf and name_kind not in PARSED_KINDS:
             out.kind = name_kind  # recognised; its parser arrives with its own issue
             return out
         data = _read(abspath, name_kind, out)
         if data is None:
             return out
-        if name_kind is None and not detect.may_be_yaml_kind(data):
+        by_content = conf
+        if conf:
+            if not detect.may_be_nginx(data):
+                return out
+            name_kind = "nginx"
+        elif name_kind is None and not detect.may_be_yaml_kind(data):
             return out
         text = _decode(data, out)
         if text is None:
             return out
         if is_yaml:
             doc = self._yaml_document(abspath, display, name_kind, text, out)
+        elif name_kind == "nginx":
+            doc = self._nginx_document(abspath, display, text, out, quiet=by_content)
         else:
             doc = self._other_document(abspath, display, name_kind, text, out)
         if doc is not None:
             out.kind = doc.kind
             if doc.kind == "compose":
                 out.findings.extend(f for f in self.compose_findings(doc) if f.path == display)
+            elif doc.kind == "nginx":
+                out.findings.extend(f for f in self.nginx_findings(doc) if f.path == display)
             else:
                 for rule in self.rules_by_kind.get(doc.kind, ()):
                     out.findings.extend(self.run(rule, doc, display))
@@ -366,6 +461,10 @@ def scan(
         for kind in rule.kinds:
             rules_by_kind.setdefault(kind, []).append(rule)
     context = _Context(root, rules_by_kind, selection, result)
+    context.scan_roots = [
+        os.path.abspath(p) if os.path.isdir(p) else os.path.dirname(os.path.abspath(p))
+        for p in paths
+    ]
     every: list[Finding] = []
     for abspath in collect(paths):
         display = display_path(abspath, root)
