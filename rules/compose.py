@@ -8,6 +8,7 @@ import re
 
 from promguard.model import MASK
 from promguard.rule import Rule
+from promguard.services import UNAUTHENTICATED as MONITORING
 
 CMP_SERVICES = "https://docs.docker.com/reference/compose-file/services/"
 CMP_PORTS = CMP_SERVICES + "#ports"
@@ -20,18 +21,6 @@ CIS = "https://www.cisecurity.org/benchmark/docker"
 
 # Programs whose job is to face users; publishing them is the point (auth is judged elsewhere).
 FRONT_DOORS = frozenset(("nginx", "caddy", "traefik", "oauth2-proxy", "grafana", "haproxy"))
-# Programs that serve metrics or monitoring APIs without authentication by default.
-MONITORING = frozenset(
-    (
-        "prometheus",
-        "alertmanager",
-        "pushgateway",
-        "node_exporter",
-        "blackbox_exporter",
-        "snmp_exporter",
-        "cadvisor",
-    )
-)
 # Ports that only monitoring programs use by convention (8080 and 3000 are anybody's).
 DISTINCT_PORTS = frozenset((9090, 9091, 9093, 9094, 9100, 9115, 9116))
 # Exporters whose documentation asks for host namespaces and read-only host mounts.

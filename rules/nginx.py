@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from promguard.rule import Rule
+from promguard.services import UNAUTHENTICATED as MONITORING
 
 NGX_AUTH = "https://nginx.org/en/docs/http/ngx_http_auth_basic_module.html"
 NGX_ACCESS = "https://nginx.org/en/docs/http/ngx_http_access_module.html"
@@ -22,18 +23,6 @@ PAPI = "https://prometheus.io/docs/prometheus/latest/querying/api/#tsdb-admin-ap
 OWASP_HEADERS = "https://cheatsheetseries.owasp.org/cheatsheets/HTTP_Headers_Cheat_Sheet.html"
 KINDS = ("nginx",)
 
-# Backends without authentication of their own (Grafana has its login; it is not one of them).
-MONITORING = frozenset(
-    (
-        "prometheus",
-        "alertmanager",
-        "pushgateway",
-        "node_exporter",
-        "blackbox_exporter",
-        "snmp_exporter",
-        "cadvisor",
-    )
-)
 SECURITY_HEADERS = frozenset(
     (
         "strict-transport-security",

@@ -14,6 +14,7 @@ import re
 __all__ = [
     "DEFAULT_PORTS",
     "KNOWN_PORTS",
+    "UNAUTHENTICATED",
     "PORT_PROTOCOLS",
     "Flag",
     "Flags",
@@ -29,6 +30,20 @@ __all__ = [
 # ---------------------------------------------------------------------------------------------
 # Ports
 # ---------------------------------------------------------------------------------------------
+
+# Programs that serve metrics or monitoring APIs without authentication by default (Grafana has
+# a login of its own, so it is not one of them).
+UNAUTHENTICATED = frozenset(
+    (
+        "prometheus",
+        "alertmanager",
+        "pushgateway",
+        "node_exporter",
+        "blackbox_exporter",
+        "snmp_exporter",
+        "cadvisor",
+    )
+)
 
 # Monitoring ports and what listens there. 9094 is Alertmanager's gossip (cluster) port, not its
 # web port, so it gets a name of its own; it speaks both TCP and UDP (PORT_PROTOCOLS).
