@@ -156,8 +156,9 @@ def _top_keys(roots) -> tuple[set[str] | None, object]:
 
 
 class _Context:
-    """What one scan shares between files: the rules, and the compose projects already judged
-    (a base and its override are one project, judged once)."""
+    """What one scan shares between files: the rules, and the projects already judged: a
+    compose base with its overrides, an nginx.conf with the files it includes. Each is judged
+    once; every scanned file keeps the findings that point into it."""
 
     def __init__(self, root: str, rules_by_kind: dict, selection: Selection, result: ScanResult):
         self.root = root
@@ -223,15 +224,16 @@ class _Context:
                 override = self.load_yaml(path)
                 if override is not None:
                     docs.append(override)
-        env_path = os.path.join(os.path.dirname(base), ".env")
-        env: dict[str, str] = {}
-        if os.path.isfile(env_path):
-            data = _read(env_path, None, _File(env_path))
-            if data is not None:
-                env = {
-                    k: v for k, (v, _) in parse_env_file(data.decode("utf-8", "replace")).items()
-                }
-        project = compose.build_project(docs, env, compose.Loader(self.load_yaml, self.read_text))
+        dotenv = self.read_text(os.path.join(os.path.dirname(base), ".env"))
+        env = {k: v for k, (v, _) in parse_env_file(dotenv.text).items()} if dotenv else {}
+        limit = self.include_root(base)
+
+        def inside(read):
+            # extends and env_file stay inside the scanned folder, like nginx includes.
+            return lambda path: read(path) if _within(path, limit) else None
+
+        loader = compose.Loader(inside(self.load_yaml), inside(self.read_text))
+        project = compose.build_project(docs, env, loader)
         for member in docs:
             member.compose = project
         findings: list[Finding] = []
@@ -241,8 +243,9 @@ class _Context:
         return findings
 
     def include_root(self, abspath: str) -> str:
-        """The folder an nginx file's includes must stay inside: the scanned folder (or the
-        file's own folder when it was named alone)."""
+        """The folder that files a file refers to (nginx includes, compose extends and
+        env_file) must stay inside: the scanned folder, or the file's own folder when it was
+        named alone. Nothing outside it is read."""
         best = os.path.dirname(abspath)
         for root in self.scan_roots:
             if abspath.startswith(root.rstrip(os.sep) + os.sep) and len(root) < len(best):
@@ -410,6 +413,11 @@ class _Context:
             )
             return None
         return Document(display, abspath, name_kind, text, [root])
+
+
+def _within(path: str, folder: str) -> bool:
+    real = os.path.realpath(path)
+    return real == folder or real.startswith(os.path.realpath(folder).rstrip(os.sep) + os.sep)
 
 
 def _parser(kind: str):

@@ -123,3 +123,25 @@ def test_alias_bomb_in_a_prometheus_file(cli, tmp_path):
     assert run.returncode == 1 and "Traceback" not in run.stderr
     # The shared value is reported once, where it is written.
     assert run.stdout.count('"rule_id": "PROM03"') == 1
+
+
+def test_references_outside_the_scanned_folder_are_not_read(scan, tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "common.yml").write_text("services:\n  base:\n    privileged: true\n")
+    (outside / "auth.conf").write_text("auth_basic off;\n")
+    repo = tmp_path / "repo"
+    (repo / "nginx").mkdir(parents=True)
+    (repo / "docker-compose.yml").write_text(
+        "services:\n  app:\n    image: prom/prometheus:v3.5.0\n"
+        "    extends: {file: ../outside/common.yml, service: base}\n"
+    )
+    (repo / "nginx" / "nginx.conf").write_text(
+        "events {}\nhttp {\n  server {\n    listen 127.0.0.1:80;\n"
+        "    include ../../outside/auth.conf;\n  }\n}\n"
+    )
+    result = scan(repo, root=str(repo))
+    found = {(f.rule_id, f.path) for f in result.findings}
+    assert ("DC18", "docker-compose.yml") in found  # reported, not read
+    assert ("NGX18", "nginx/nginx.conf") in found
+    assert not any(f.rule_id == "DC03" for f in result.findings)  # privileged was never read
