@@ -10,6 +10,8 @@ from promguard.model import MASK
 from promguard.rule import Rule
 from promguard.services import UNAUTHENTICATED as MONITORING
 
+from .common import has_userinfo_password, masked_url
+
 CMP_SERVICES = "https://docs.docker.com/reference/compose-file/services/"
 CMP_PORTS = CMP_SERVICES + "#ports"
 DOCKER_FW = "https://docs.docker.com/engine/network/packet-filtering-firewalls/"
@@ -600,7 +602,8 @@ class LiteralSecret(Rule):
     description = (
         "An environment variable or command-line flag whose name says it holds a credential "
         "(PASSWORD, SECRET, TOKEN, API_KEY, ACCESS_KEY ...) has a literal value in the compose "
-        "file, or a literal default in `${VAR:-default}`. `${VAR}` alone, *_FILE variables and "
+        "file, or a literal default in `${VAR:-default}`; or a variable holds a URL with a "
+        "password in it (an exporter's DATA_SOURCE_NAME). `${VAR}` alone, *_FILE variables and "
         "paths are fine. Grafana (GF_*) and oauth2-proxy settings have their own rules."
     )
     rationale = (
@@ -621,12 +624,22 @@ class LiteralSecret(Rule):
             for name, item in service.environment.items():
                 if name.upper().startswith(OWN_RULES_PREFIXES):
                     continue  # GRF02 and O2P02 know those programs' settings
-                if item.literal and looks_secret(name, item.value):
+                if not item.literal:
+                    continue
+                if looks_secret(name, item.value):
                     how = "a literal default" if item.variables else "a literal value"
                     yield self.report(
                         item.doc,
                         item,
                         f"service `{service.name}` sets {name} to {how} ({name}={MASK})",
+                    )
+                elif has_userinfo_password(item.value):
+                    # DATA_SOURCE_NAME=postgresql://user:password@db/... (exporters read these)
+                    yield self.report(
+                        item.doc,
+                        item,
+                        f"service `{service.name}` puts a password in the URL in {name} "
+                        f"({masked_url(item.value)})",
                     )
             if program == "oauth2-proxy":
                 continue
