@@ -268,7 +268,8 @@ class PlainHttpProxy(Rule):
     kinds = KINDS
     description = (
         "A server without TLS, listening on a non-loopback address, proxies requests instead of "
-        "redirecting them to https."
+        "redirecting them to https: on port 80, or to a monitoring backend or Grafana on any "
+        "port. Plain internal gateways for other services are left alone."
     )
     rationale = (
         "Every request and response, credentials and query results included, crosses the "
@@ -287,12 +288,14 @@ class PlainHttpProxy(Rule):
             if server.tls or not _public_listen(server) or _redirects_to_https(server):
                 continue
             proxied = [loc for loc in server.locations if loc.target is not None]
-            if proxied:
+            port_80 = any(listen.port == 80 for listen in server.listens)
+            monitoring = any(loc.target.program for loc in proxied)
+            if proxied and (port_80 or monitoring):
                 yield self.report(
                     at(doc, server.directive),
                     server.directive,
-                    "server without TLS proxies "
-                    f"{len(proxied)} location(s) instead of redirecting to https",
+                    f"server without TLS proxies {len(proxied)} location(s) instead of "
+                    "redirecting to https",
                     key_path=server.directive.path,
                 )
 
