@@ -106,10 +106,12 @@ def kind_by_name(path: str) -> str | None:
     for pattern, kind in _NAME_PATTERNS:
         if fnmatch.fnmatchcase(name, pattern):
             return kind
+    parts = path.replace("\\", "/").lower().split("/")[:-1]
     if name.endswith(".conf"):
-        parts = path.replace("\\", "/").lower().split("/")[:-1]
         if any(part in _NGINX_FOLDERS or part.startswith("nginx") for part in parts):
             return "nginx"
+    elif parts and parts[-1] in ("sites-available", "sites-enabled") and "." not in name:
+        return "nginx"  # Debian's site files have no extension (sites-available/default)
     return None
 
 

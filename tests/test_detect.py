@@ -23,6 +23,8 @@ from promguard.parsers.yaml_tree import parse_yaml
         ("nginx.conf", "nginx"),
         ("deploy/nginx/site.conf", "nginx"),
         ("etc/sites-enabled/default.conf", "nginx"),
+        ("etc/nginx/sites-available/default", "nginx"),
+        ("etc/nginx/sites-available/README.md", None),
         ("settings.conf", None),
         ("values.yaml", None),
     ],
