@@ -814,6 +814,8 @@ def _prefixes(server, program) -> list[str]:
     bases = [""]
     for location in server.locations:
         target = location.target
+        if location.in_if or not (location.match or "").startswith("/"):
+            continue
         if (
             target is not None
             and target.program == program

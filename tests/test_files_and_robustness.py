@@ -145,3 +145,23 @@ def test_references_outside_the_scanned_folder_are_not_read(scan, tmp_path):
     assert ("DC18", "docker-compose.yml") in found  # reported, not read
     assert ("NGX18", "nginx/nginx.conf") in found
     assert not any(f.rule_id == "DC03" for f in result.findings)  # privileged was never read
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        "if ($x) { return 200; }",  # an `if` block is a location with no path (crashed NGX15)
+        "location ~ /x(.*) { alias /y$9; }",  # a capture group that does not exist
+        "upstream p { server; }",
+        "listen unix:/run/nginx.sock;",
+    ],
+)
+def test_odd_nginx_shapes_do_not_break_rules(scan, tmp_path, extra):
+    (tmp_path / "nginx").mkdir()
+    (tmp_path / "nginx" / "nginx.conf").write_text(
+        "events {}\nhttp {\n  server {\n    " + extra + "\n"
+        "    location / { proxy_pass http://prometheus:9090; }\n  }\n}\n"
+    )
+    result = scan(tmp_path, root=str(tmp_path))
+    assert result.errors == []
+    assert any(f.rule_id == "NGX01" for f in result.findings)
