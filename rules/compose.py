@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from promguard.model import MASK
+from promguard.model import MASK, Finding
 from promguard.rule import Rule
 from promguard.services import UNAUTHENTICATED as MONITORING
 
@@ -74,6 +74,8 @@ SECRET_NAME = re.compile(
     r"SERVICE_KEY|ROUTING_KEY|AUTH_KEY|CREDENTIALS?|CLIENT_SECRET|WEBHOOK_URL)(_|$)",
     re.IGNORECASE,
 )
+# `key: value` or `key=value` in a config file written inline (YAML, INI, env style).
+_INLINE_SECRET = re.compile(r"^\s*(?P<key>[A-Za-z0-9_.-]+)\s*[:=]\s*[\"']?(?P<value>[^\s\"'#]+)")
 _CONFIG_SUFFIXES = (".yml", ".yaml", ".conf", ".json", ".toml", ".ini", ".htpasswd")
 # Names of identifiers next to secrets: AWS_ACCESS_KEY_ID and MINIO_ACCESS_KEY name a key, the
 # secret is AWS_SECRET_ACCESS_KEY / MINIO_SECRET_KEY.
@@ -603,7 +605,8 @@ class LiteralSecret(Rule):
         "An environment variable or command-line flag whose name says it holds a credential "
         "(PASSWORD, SECRET, TOKEN, API_KEY, ACCESS_KEY ...) has a literal value in the compose "
         "file, or a literal default in `${VAR:-default}`; or a variable holds a URL with a "
-        "password in it (an exporter's DATA_SOURCE_NAME). `${VAR}` alone, *_FILE variables and "
+        "password in it (an exporter's DATA_SOURCE_NAME); or a config or secret written inline "
+        "with `content:` has a password line. `${VAR}` alone, *_FILE variables and "
         "paths are fine. Grafana (GF_*) and oauth2-proxy settings have their own rules."
     )
     rationale = (
@@ -644,6 +647,7 @@ class LiteralSecret(Rule):
             if program == "oauth2-proxy":
                 continue
             yield from self._flags(service, program)
+        yield from self._inline_configs(doc)
 
     def _flags(self, service, program):
         from promguard.services import parse_flags
@@ -661,6 +665,35 @@ class LiteralSecret(Rule):
                     f"service `{service.name}` passes a secret on the command line "
                     f"(--{flag.name} {MASK})",
                 )
+
+    def _inline_configs(self, doc):
+        """Top-level `configs:` and `secrets:` written inline with `content:` (compose 2.23):
+        the whole file sits in the compose file, so a password line in it is committed too."""
+        project = doc.compose
+        for section in (project.configs, project.secrets) if project is not None else ():
+            for entry in section.values():
+                content = entry.node.get("content") if hasattr(entry.node, "get") else None
+                if content is None or not hasattr(content, "text"):
+                    continue
+                for offset, line in enumerate(content.text.splitlines()):
+                    found = _INLINE_SECRET.match(line) if "$" not in line else None
+                    if found and looks_secret(found.group("key").upper(), found.group("value")):
+                        # A block scalar starts on the line after `content: |`.
+                        row = content.line + offset + (1 if content.style in ("|", ">") else 0)
+                        source = entry.doc.lines[row - 1] if row <= len(entry.doc.lines) else ""
+                        column = max(source.find(found.group("key")), 0) + 1
+                        yield Finding(
+                            self.id,
+                            self.severity,
+                            f"`{entry.name}` is written inline with {found.group('key')}: {MASK}",
+                            entry.doc.path,
+                            row,
+                            column,
+                            row,
+                            None,
+                            f"{content.path}.{found.group('key')}",
+                            self.fix,
+                        )
 
 
 class BrokenExtends(Rule):
