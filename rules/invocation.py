@@ -62,12 +62,15 @@ class Invocation:
 
     def flag(self, name: str) -> Setting | None:
         flag = self.flags.get(name)
-        if flag is None:
-            return None
-        return Setting(name, flag.value, self.args[flag.value_index])
+        return self._setting(name, flag) if flag is not None else None
 
     def all(self, name: str) -> list[Setting]:
-        return [Setting(name, f.value, self.args[f.value_index]) for f in self.flags.all(name)]
+        return [self._setting(name, f) for f in self.flags.all(name)]
+
+    def _setting(self, name, flag) -> Setting:
+        # A value flag at the very end has no value word: point at the flag itself.
+        index = flag.value_index if flag.value_index < len(self.args) else flag.index
+        return Setting(name, flag.value, self.args[index])
 
     def setting(self, name: str) -> Setting | None:
         """A flag, or for oauth2-proxy its OAUTH2_PROXY_* environment twin (flags win)."""
