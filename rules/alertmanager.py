@@ -6,9 +6,9 @@ import re
 
 from promguard.parsers.yaml_tree import Mapping, Scalar, Sequence
 from promguard.rule import Rule
+from promguard.services import is_loopback
 
 from .common import (
-    is_loopback,
     secret_findings,
     unexpanded_findings,
     unknown_key_findings,

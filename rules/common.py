@@ -82,24 +82,6 @@ def masked_url(url: str) -> str:
     return f"{parts.scheme}://{user}:{MASK}@{hostport}"
 
 
-def is_loopback(host: str) -> bool:
-    """``host`` may carry a port (``localhost:9090``, ``[::1]:9090``); only localhost,
-    127.0.0.0/8 and ::1 count, compared exactly."""
-    host = host.strip().lower()
-    if host.startswith("["):
-        host = host[1:].split("]", 1)[0]
-    elif host.count(":") == 1:
-        host = host.split(":", 1)[0]
-    if host == "localhost":
-        return True
-    import ipaddress  # only for the few hosts that reach this point
-
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def url_host(url: str) -> str:
     from urllib.parse import urlsplit
 

@@ -7,6 +7,7 @@ import re
 
 from promguard.rule import Rule
 from promguard.services import UNAUTHENTICATED as MONITORING
+from promguard.services import is_loopback
 
 NGX_AUTH = "https://nginx.org/en/docs/http/ngx_http_auth_basic_module.html"
 NGX_ACCESS = "https://nginx.org/en/docs/http/ngx_http_access_module.html"
@@ -207,7 +208,8 @@ def _public_listen(server) -> bool:
     if server.directive is None:
         return False  # a fragment outside any server block: where it listens is unknown
     return any(
-        not (listen.address or "").startswith(("127.", "localhost", "[::1]", "unix:"))
+        not (listen.address or "").lower().startswith("unix:")
+        and not is_loopback(listen.address or "")
         for listen in server.listens
     )
 
@@ -361,15 +363,7 @@ class WeakTlsCiphers(Rule):
 
 
 def _all_directives(doc, name):
-    out = []
-    stack = list(doc.roots[0].directives)
-    while stack:
-        directive = stack.pop()
-        if directive.name == name:
-            out.append(directive)
-        stack.extend(directive.block or ())
-    out.sort(key=lambda d: (d.file, d.line, d.column))
-    return out
+    return [d for d in doc.roots[0].walk() if d.name == name]
 
 
 def _header_names(directives) -> list[str]:
@@ -485,7 +479,7 @@ class AliasTraversal(Rule):
             for location in server.locations:
                 if location.in_if:
                     continue
-                for alias in _own(location, "alias"):
+                for alias in location.directive.find("alias"):
                     problem = _alias_escape(location, _arg(alias))
                     if problem is not None:
                         message, severity = problem
@@ -561,10 +555,6 @@ def _capture_groups(pattern: str) -> list[tuple[int, str]]:
     return groups
 
 
-def _own(location, name):
-    return [d for d in location.directive.block or () if d.name == name]
-
-
 class AllowWithoutDeny(Rule):
     id = "NGX11"
     name = "allow-without-deny"
@@ -594,12 +584,7 @@ def _blocks(doc):
     """Every list of directives at one level: the top level and every block's body."""
     config = doc.roots[0]
     yield config.directives
-    stack = list(config.directives)
-    while stack:
-        directive = stack.pop()
-        if directive.block is not None:
-            yield directive.block
-            stack.extend(directive.block)
+    yield from (d.block for d in config.walk() if d.block is not None)
 
 
 class ReturnBypassesAccess(Rule):
@@ -669,7 +654,7 @@ class OpenStubStatus(Rule):
             if not _public_listen(server):
                 continue
             for location in server.locations:
-                status = _own(location, "stub_status")
+                status = location.directive.find("stub_status")
                 if status and not protected(location):
                     yield self.report(
                         at(doc, status[0]),

@@ -7,11 +7,11 @@ import re
 from promguard.model import MASK
 from promguard.parsers.yaml_tree import Mapping, Scalar, Sequence, scalars
 from promguard.rule import Rule
+from promguard.services import is_loopback
 
 from .common import (
     OLD_TLS,
     has_userinfo_password,
-    is_loopback,
     masked_url,
     secret_findings,
     unexpanded_findings,

@@ -55,7 +55,6 @@ _LIST_FIELDS = (
     "volumes_from",
     "depends_on",
 )
-_LOOPBACK_IPS = ("127.", "::1", "[::1]", "localhost")
 
 
 class Item:
@@ -114,7 +113,9 @@ class Port:
 
     @property
     def loopback(self) -> bool:
-        return bool(self.host_ip) and self.host_ip.startswith(_LOOPBACK_IPS)
+        from .services import is_loopback
+
+        return bool(self.host_ip) and is_loopback(self.host_ip)
 
     def published_ports(self) -> list[int]:
         """Host ports; a bare container port is published on a random host port, so the

@@ -15,6 +15,7 @@ __all__ = [
     "DEFAULT_PORTS",
     "KNOWN_PORTS",
     "UNAUTHENTICATED",
+    "is_loopback",
     "PORT_PROTOCOLS",
     "Flag",
     "Flags",
@@ -941,3 +942,21 @@ def grafana_setting(env: dict[str, str], section: str, key: str) -> tuple[str, s
     if file_value is not None and str(file_value) != "":
         return name + "__FILE", str(file_value)
     return None
+
+
+def is_loopback(host: str) -> bool:
+    """``host`` may carry a port (``localhost:9090``, ``[::1]:9090``); only localhost,
+    127.0.0.0/8 and ::1 count, compared exactly."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        host = host[1:].split("]", 1)[0]
+    elif host.count(":") == 1:
+        host = host.split(":", 1)[0]
+    if host == "localhost":
+        return True
+    import ipaddress  # only for the few hosts that reach this point
+
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
