@@ -30,6 +30,8 @@ _NAME_PATTERNS = (
     ("web*.yml", "webconfig"),
     ("web*.yaml", "webconfig"),
     ("*.tf", "terraform"),
+    ("terraform.tfvars", "terraform"),
+    ("*.auto.tfvars", "terraform"),
     ("dockerfile", "dockerfile"),
     ("dockerfile.*", "dockerfile"),
     ("*.dockerfile", "dockerfile"),

@@ -26,7 +26,7 @@ PARSERS: dict[str, tuple[str, str, str]] = {
     "dockerfile": (".parsers.dockerfile", "parse_dockerfile", "DockerfileError"),
 }
 # Kinds whose parser exists; the others are recognised and left for their own parsers.
-PARSED_KINDS = frozenset(detect.YAML_KINDS) | frozenset(PARSERS) | {"nginx"}
+PARSED_KINDS = frozenset(detect.YAML_KINDS) | frozenset(PARSERS) | {"nginx", "terraform"}
 
 
 class Selection:
@@ -169,6 +169,9 @@ class _Context:
         self.documents: dict[str, Document | None] = {}
         self.nginx_configs: dict[str, object] = {}
         self.scan_roots: list[str] = []
+        self.files: list[str] = []  # every file of the scan, for what is judged across files
+        self.terraform_files: dict[str, object] = {}  # abspath -> TfFile, or HclError
+        self.terraform_judged: dict[str, list[Finding]] | None = None
 
     def run(self, rule, doc: Document, display: str) -> list[Finding]:
         try:
@@ -306,6 +309,90 @@ class _Context:
         self.project_findings[key] = findings
         return findings
 
+    def terraform_file(self, abspath: str):
+        """The parsed .tf or .tfvars file (a terraform.TfFile), or the HclError that stopped
+        it, or None when it cannot be read; each file is parsed once per scan."""
+        if abspath in self.terraform_files:
+            return self.terraform_files[abspath]
+        from .parsers.hcl import HclError, parse_hcl
+        from .terraform import TfFile
+
+        self.terraform_files[abspath] = None
+        doc = self.read_text(abspath)
+        if doc is None:
+            return None
+        try:
+            parsed = TfFile(doc.path, abspath, parse_hcl(doc.text))
+        except HclError as exc:
+            parsed = exc
+        self.terraform_files[abspath] = parsed
+        return parsed
+
+    def terraform_findings(self, doc: Document) -> list[Finding]:
+        """Findings of the Terraform rules that point into ``doc``. The modules of the scan
+        are judged together, once: a module that another scanned module calls is judged with
+        the inputs its caller passes, the others as root modules (tfvars, then defaults)."""
+        if self.terraform_judged is None:
+            self.terraform_judged = self._judge_terraform()
+        return self.terraform_judged.get(doc.path, [])
+
+    def _judge_terraform(self) -> dict[str, list[Finding]]:
+        from . import terraform
+
+        def parse(abspath):
+            parsed = self.terraform_file(abspath)
+            return parsed if isinstance(parsed, terraform.TfFile) else None
+
+        def listdir(folder):
+            try:
+                return [n for n in os.listdir(folder) if os.path.isfile(os.path.join(folder, n))]
+            except OSError:
+                return []
+
+        folders = sorted(
+            {os.path.dirname(f) for f in self.files if detect.kind_by_name(f) == "terraform"}
+        )
+        limits_of = {folder: self.include_root(os.path.join(folder, "x")) for folder in folders}
+        loader = terraform.Loader(parse, listdir, lambda folder: True)
+        called = set()
+        for folder in folders:
+            files, _ = loader.files(folder)
+            called.update(terraform.local_sources(files, folder))
+        judged: dict[str, list[Finding]] = {}
+        seen = set()
+        for folder in folders:
+            if folder in called:
+                continue  # judged through its callers, with the values they pass
+            limit = limits_of[folder]
+            loader.allowed = lambda path, limit=limit: _within(path, limit)
+            root = loader.module(folder)
+            for module in terraform.walk_modules(root):
+                doc = Document(display_path(folder, self.root), folder, "terraform", "", [module])
+                for rule in self.rules_by_kind.get("terraform", ()):
+                    for finding in self.run(rule, doc, doc.path):
+                        key = (finding.rule_id, finding.path, finding.line, finding.column)
+                        if key not in seen:
+                            seen.add(key)
+                            judged.setdefault(finding.path, []).append(finding)
+        return judged
+
+    def _terraform_document(self, abspath, display, text, out) -> Document | None:
+        from .parsers.hcl import HclError
+
+        parsed = self.terraform_file(abspath)
+        if isinstance(parsed, HclError):
+            out.problem(
+                PARSE_ERROR,
+                parsed.message,
+                parsed.line,
+                parsed.column,
+                fix="Fix the HCL syntax at the reported line (`terraform validate` agrees).",
+            )
+            return None
+        if parsed is None:
+            return None
+        return Document(display, abspath, "terraform", text, [parsed])
+
     def _nginx_document(self, abspath, display, text, out, quiet=False) -> Document | None:
         """``quiet``: the file was taken for nginx only by its content; if it does not parse,
         it was something else (a cloud-init file with nginx inside, say) and is skipped."""
@@ -351,6 +438,8 @@ class _Context:
             doc = self._yaml_document(abspath, display, name_kind, text, out)
         elif name_kind == "nginx":
             doc = self._nginx_document(abspath, display, text, out, quiet=by_content)
+        elif name_kind == "terraform":
+            doc = self._terraform_document(abspath, display, text, out)
         else:
             doc = self._other_document(abspath, display, name_kind, text, out)
         if doc is not None:
@@ -359,6 +448,8 @@ class _Context:
                 out.findings.extend(f for f in self.compose_findings(doc) if f.path == display)
             elif doc.kind == "nginx":
                 out.findings.extend(f for f in self.nginx_findings(doc) if f.path == display)
+            elif doc.kind == "terraform":
+                out.findings.extend(self.terraform_findings(doc))
             else:
                 for rule in self.rules_by_kind.get(doc.kind, ()):
                     out.findings.extend(self.run(rule, doc, display))
@@ -474,7 +565,8 @@ def scan(
         for p in paths
     ]
     every: list[Finding] = []
-    for abspath in collect(paths):
+    context.files = list(collect(paths))
+    for abspath in context.files:
         display = display_path(abspath, root)
         scanned = context.scan_file(abspath, display)
         if scanned.kind in PARSED_KINDS or scanned.parse_error:

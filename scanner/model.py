@@ -33,6 +33,7 @@ class Finding:
         "fix",
         "fingerprint",
         "suppression",
+        "related",
     )
 
     def __init__(
@@ -62,6 +63,8 @@ class Finding:
         self.fix = fix
         self.fingerprint = ""
         self.suppression: str | None = None  # the reason given in a suppression comment
+        # other places the finding depends on: (path, line, column, what is there)
+        self.related: list[tuple[str, int, int, str]] = []
 
     def sort_key(self):
         return (self.path, self.line, self.column, self.rule_id, self.key_path, self.message)
@@ -82,6 +85,11 @@ class Finding:
         }
         if self.suppression is not None:
             data["suppression"] = self.suppression
+        if self.related:
+            data["related"] = [
+                {"path": p, "line": line, "column": column, "message": message}
+                for p, line, column, message in self.related
+            ]
         return data
 
 

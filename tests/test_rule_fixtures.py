@@ -1,7 +1,10 @@
 """Per-rule fixtures: tests/fixtures/<RULE-ID>/bad*.<ext> must make the rule fire, good*.<ext>
 must not. Each expected finding is marked with a comment ``# expect: RULE-ID[, RULE-ID]``: at
 the end of the finding's line, or alone on the line before it. The exact set of (line, rule)
-pairs is compared, so a finding nobody expected fails the test too."""
+pairs is compared, so a finding nobody expected fails the test too.
+
+A fixture can be a folder (a Terraform module with its variables, tfvars and local modules):
+the folder is scanned as a whole and the pairs carry the file's path inside it."""
 
 import os
 import re
@@ -38,18 +41,34 @@ def fixture_files():
 _OPTIONS = re.compile(r"#\s*fixture-max-file-bytes:\s*(\d+)")
 
 
+def expected_in_folder(folder):
+    pairs = set()
+    for base, _dirs, names in os.walk(folder):
+        for name in names:
+            path = os.path.join(base, name)
+            relative = os.path.relpath(path, folder).replace(os.sep, "/")
+            pairs.update((relative, line, rule) for line, rule in expected(path))
+    return pairs
+
+
 @pytest.mark.parametrize("rule_id,path", list(fixture_files()))
 def test_fixture(scan, rules, rule_id, path, monkeypatch):
-    with open(path, encoding="utf-8") as fh:
-        option = _OPTIONS.search(fh.readline())
-    if option:  # lets the size-limit rule have a small fixture
-        monkeypatch.setattr("promguard.limits.MAX_FILE_BYTES", int(option.group(1)))
-    result = scan(path)
-    found = {(f.line, f.rule_id) for f in result.findings}
-    assert found == expected(path), "\n".join(
-        f"{f.line}:{f.column} {f.rule_id} {f.message}" for f in result.findings
+    if os.path.isdir(path):
+        result = scan(path, root=path)
+        found = {(f.path, f.line, f.rule_id) for f in result.findings}
+        want = expected_in_folder(path)
+    else:
+        with open(path, encoding="utf-8") as fh:
+            option = _OPTIONS.search(fh.readline())
+        if option:  # lets the size-limit rule have a small fixture
+            monkeypatch.setattr("promguard.limits.MAX_FILE_BYTES", int(option.group(1)))
+        result = scan(path)
+        found = {(f.line, f.rule_id) for f in result.findings}
+        want = expected(path)
+    assert found == want, "\n".join(
+        f"{f.path}:{f.line}:{f.column} {f.rule_id} {f.message}" for f in result.findings
     )
-    fired = {r for _, r in found}
+    fired = {pair[-1] for pair in found}
     if os.path.basename(path).startswith("bad"):
         assert rule_id in fired
     else:

@@ -133,3 +133,20 @@ def test_fingerprints_survive_lines_added_above(cli, tmp_path):
         for r in after["runs"][0]["results"]
     ]
     assert min(lines) == 3
+
+
+def test_related_locations_point_at_where_a_value_came_from(cli, tmp_path, validator):
+    (tmp_path / "variables.tf").write_text('variable "cidrs" {\n  default = ["0.0.0.0/0"]\n}\n')
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_security_group_rule" "prom" {\n  type = "ingress"\n'
+        '  from_port = 9090\n  to_port = 9090\n  protocol = "tcp"\n'
+        "  cidr_blocks = var.cidrs\n}\n"
+    )
+    run, log = sarif_of(cli, tmp_path)
+    assert [e.message for e in validator.iter_errors(log)] == []
+    (result,) = log["runs"][0]["results"]
+    assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == 6
+    (related,) = result["relatedLocations"]
+    assert related["physicalLocation"]["artifactLocation"]["uri"] == "variables.tf"
+    assert related["physicalLocation"]["region"]["startLine"] == 2
+    assert related["message"]["text"] == "the default of variable `cidrs`"

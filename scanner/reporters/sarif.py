@@ -89,6 +89,12 @@ def _descriptor(rule) -> om.ReportingDescriptor:
     )
 
 
+def _artifact(path: str) -> om.ArtifactLocation:
+    if path.startswith("/"):  # outside the scan root: only an absolute URI is honest
+        return om.ArtifactLocation(uri=pathlib.PurePosixPath(path).as_uri())
+    return om.ArtifactLocation(uri=path, uri_base_id="%SRCROOT%")
+
+
 def _result(finding, index: int) -> om.Result:
     region = om.Region(
         start_line=finding.line,
@@ -96,13 +102,9 @@ def _result(finding, index: int) -> om.Result:
         end_line=finding.end_line,
         end_column=finding.end_column,
     )
-    if finding.path.startswith("/"):  # outside the scan root: only an absolute URI is honest
-        artifact = om.ArtifactLocation(uri=pathlib.PurePosixPath(finding.path).as_uri())
-    else:
-        artifact = om.ArtifactLocation(uri=finding.path, uri_base_id="%SRCROOT%")
     location = om.Location(
         physical_location=om.PhysicalLocation(
-            artifact_location=artifact,
+            artifact_location=_artifact(finding.path),
             region=region,
         )
     )
@@ -115,6 +117,18 @@ def _result(finding, index: int) -> om.Result:
         partial_fingerprints={FINGERPRINT_KEY: finding.fingerprint},
         properties={"severity": finding.severity, "keyPath": finding.key_path},
     )
+    if finding.related:
+        result.related_locations = [
+            om.Location(
+                id=number,
+                physical_location=om.PhysicalLocation(
+                    artifact_location=_artifact(path),
+                    region=om.Region(start_line=line, start_column=column),
+                ),
+                message=om.Message(text=message),
+            )
+            for number, (path, line, column, message) in enumerate(finding.related, 1)
+        ]
     if finding.suppression is not None:
         result.suppressions = [om.Suppression(kind="inSource", justification=finding.suppression)]
     return result

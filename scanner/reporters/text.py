@@ -19,6 +19,8 @@ def render(result, colour: bool = False, quiet: bool = False) -> str:
         where = paint(_BOLD, f"{f.path}:{f.line}:{f.column}:")
         severity = paint(_COLOURS[f.severity], f.severity.upper())
         lines.append(f"{where} {severity} {f.rule_id} {f.message}")
+        for path, line, column, message in f.related:
+            lines.append(paint(_DIM, f"    see {path}:{line}:{column}: {message}"))
         if f.fix and not quiet:
             lines.append(paint(_DIM, f"    fix: {f.fix}"))
     if not quiet:

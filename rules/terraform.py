@@ -1,0 +1,908 @@
+"""Rules for Terraform: the firewalls, load balancers, Kubernetes services and Helm releases that
+decide who can reach a monitoring stack. Each module of the scan is judged with what its code
+makes known (scanner/terraform.py); unknown values never become findings."""
+
+from __future__ import annotations
+
+import re
+
+from promguard.model import MASK
+from promguard.rule import Rule
+
+from .compose import secret_name
+from .terraform_values import (
+    AWS_SG,
+    HELM_RELEASE,
+    K8S_SERVICE,
+    MONITORING_PORTS,
+    MONITORING_WORDS,
+    SECURITY,
+    SHARED_PORTS,
+    TF_REGISTRY,
+    UNAUTHENTICATED_NAMES,
+    Where,
+    at_attribute,
+    at_block,
+    at_value,
+    chart_name,
+    context_text,
+    exposed_ports,
+    finding,
+    helm_settings,
+    is_world,
+    join_ports,
+    modules,
+    number,
+    port_range,
+    protocol_name,
+    world_values,
+)
+
+CIS_AWS = "https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-19"
+
+
+class _Opening:
+    """One ingress rule, whatever resource wrote it: ports, protocol, sources, and where."""
+
+    def __init__(self, instance, low, high, protocol, sources, where_of, context):
+        self.instance = instance
+        self.low, self.high, self.protocol = low, high, protocol
+        self.sources = sources  # [(Val of the CIDR list or CIDR, Where of its argument)]
+        self.where_of = where_of
+        self.context = context
+
+
+def _aws_rule(instance, fields, context, protocol_key="protocol"):
+    """An ingress rule written as an aws_security_group ingress block (or list element), an
+    aws_security_group_rule or an aws_vpc_security_group_ingress_rule."""
+    protocol = protocol_name(_text(fields.get(protocol_key)))
+    low, high = number(fields.get("from_port")), number(fields.get("to_port"))
+    if protocol == "all":
+        low, high = 0, 65535  # AWS ignores the ports of protocol -1
+    if low is None or high is None or protocol is None:
+        return None
+    sources = [(fields.get(key), fields.where(key)) for key in _AWS_CIDR_KEYS]
+    return _Opening(instance, low, high, protocol, sources, fields.where, context)
+
+
+_AWS_CIDR_KEYS = ("cidr_blocks", "ipv6_cidr_blocks", "cidr_ipv4", "cidr_ipv6")
+
+
+def _text(val):
+    return val.text() if val is not None else None
+
+
+class _BlockFields:
+    """Arguments of a block instance."""
+
+    def __init__(self, instance):
+        self.instance = instance
+
+    def get(self, name):
+        return self.instance.get(name)
+
+    def where(self, name):
+        return at_attribute(self.instance, name)
+
+
+class _ObjectFields:
+    """Arguments of an object in a list attribute (`ingress = [{ ... }]`)."""
+
+    def __init__(self, val):
+        self.val = val
+
+    def get(self, name):
+        return self.val.get(name)
+
+    def where(self, name):
+        item = self.val.get(name)
+        return Where(item.path, item.line, item.column) if item is not None else None
+
+
+def _nested(instance, kind):
+    """Nested blocks of a kind, and elements of the same-named list attribute."""
+    found = [_BlockFields(block) for block in instance.blocks(kind)]
+    listed = instance.get(kind)
+    if listed is not None:
+        found.extend(_ObjectFields(item) for item in listed.items() if isinstance(item.value, dict))
+    return found
+
+
+def _security_group_context(instance, key="security_group_id"):
+    val = instance.get(key)
+    group = val.ref if val is not None else None
+    if group is None or group.type != "aws_security_group":
+        return ""
+    instances = group.instances()
+    return context_text(instances[0]) if instances else ""
+
+
+def _aws_openings(module):
+    for resource in module.of_type("aws_security_group"):
+        for instance in resource.instances():
+            context = context_text(instance)
+            for fields in _nested(instance, "ingress"):
+                yield _aws_rule(instance, fields, context + " " + context_text_of(fields))
+    for resource in module.of_type("aws_security_group_rule"):
+        for instance in resource.instances():
+            kind = instance.get("type")
+            if kind is None or kind.text() != "ingress":
+                continue
+            context = context_text(instance) + " " + _security_group_context(instance)
+            yield _aws_rule(instance, _BlockFields(instance), context)
+    for resource in module.of_type("aws_vpc_security_group_ingress_rule"):
+        for instance in resource.instances():
+            context = context_text(instance) + " " + _security_group_context(instance)
+            yield _aws_rule(instance, _BlockFields(instance), context, "ip_protocol")
+
+
+def context_text_of(fields) -> str:
+    description = fields.get("description")
+    return _text(description) or ""
+
+
+def _gcp_openings(module):
+    for resource in module.of_type("google_compute_firewall"):
+        for instance in resource.instances():
+            direction = _text(instance.get("direction")) or "INGRESS"
+            disabled = instance.get("disabled")
+            if direction.upper() != "INGRESS" or (disabled is not None and disabled.value is True):
+                continue
+            context = context_text(instance) + " " + (_text(instance.get("target_tags")) or "")
+            tags = instance.get("target_tags")
+            if tags is not None:
+                context += " " + " ".join(t.text() or "" for t in tags.items())
+            sources = [(instance.get("source_ranges"), at_attribute(instance, "source_ranges"))]
+            fields = _BlockFields(instance)
+            for allow in instance.blocks("allow"):
+                protocol = protocol_name(_text(allow.get("protocol")))
+                ports = allow.get("ports")
+                if ports is None:
+                    ranges = [(0, 65535)]
+                else:
+                    ranges = [port_range(p.text()) for p in ports.items()]
+                    if not isinstance(ports.value, list) or None in ranges:
+                        continue  # not all known: no guess
+                for low, high in ranges:
+                    yield _Opening(instance, low, high, protocol, sources, fields.where, context)
+
+
+def _azure_openings(module):
+    rules = []
+    for resource in module.of_type("azurerm_network_security_rule"):
+        rules.extend((i, _BlockFields(i)) for i in resource.instances())
+    for resource in module.of_type("azurerm_network_security_group"):
+        for instance in resource.instances():
+            rules.extend((instance, fields) for fields in _nested(instance, "security_rule"))
+    for instance, fields in rules:
+        direction = (_text(fields.get("direction")) or "").lower()
+        access = (_text(fields.get("access")) or "").lower()
+        if direction != "inbound" or access != "allow":
+            continue
+        protocol = protocol_name(_text(fields.get("protocol")))
+        sources = [
+            (fields.get(key), fields.where(key))
+            for key in ("source_address_prefix", "source_address_prefixes")
+        ]
+        context = context_text(instance) + " " + (_text(fields.get("name")) or "")
+        ranges = []
+        single = fields.get("destination_port_range")
+        if single is not None:
+            ranges.append(port_range(single.text()))
+        several = fields.get("destination_port_ranges")
+        if several is not None:
+            ranges.extend(port_range(p.text()) for p in several.items())
+        for found in ranges:
+            if found is not None:
+                low, high = found
+                yield _Opening(instance, low, high, protocol, sources, fields.where, context)
+
+
+class OpenMonitoringPort(Rule):
+    id = "TF01"
+    name = "monitoring-port-open-to-internet"
+    title = "Monitoring port open to the internet"
+    severity = "high"
+    kinds = ("terraform",)
+    description = (
+        "A firewall rule lets 0.0.0.0/0 or ::/0 (Azure: * or Internet) reach a monitoring port "
+        "(9090 Prometheus, 9091 Pushgateway, 9093/9094 Alertmanager, 9100 node_exporter, 9115 "
+        "blackbox_exporter), or every port: aws_security_group ingress (blocks, dynamic blocks "
+        "and list form), aws_security_group_rule, aws_vpc_security_group_ingress_rule, "
+        "google_compute_firewall, azurerm_network_security_rule and inline security_rule, and "
+        "docker_container ports published on all interfaces. 3000, 4180 and 8080 count when "
+        "the resource says it is about monitoring (name, description, tags), since other web "
+        "applications use them too. Port ranges are checked as ranges; values are followed "
+        "through variables, tfvars, locals and module inputs; a list of specific networks is "
+        "fine."
+    )
+    rationale = (
+        "Prometheus, Alertmanager, Pushgateway and the exporters have no login unless a web "
+        "config adds one: anyone on the internet can read every metric and label, silence "
+        "alerts, push fake metrics, and with admin or lifecycle flags on delete data or stop "
+        "the server."
+    )
+    fix = (
+        "Allow only the networks that need the port (the VPN, the office, the scraping "
+        "Prometheus), or put the service behind an authenticating proxy on 443."
+    )
+    references = (
+        AWS_SG,
+        TF_REGISTRY + "hashicorp/google/latest/docs/resources/compute_firewall",
+        TF_REGISTRY + "hashicorp/azurerm/latest/docs/resources/network_security_rule",
+        SECURITY,
+    )
+    tags = ("network", "exposure")
+    cwe = ("CWE-284",)
+
+    def check(self, doc):
+        for module in modules(doc):
+            openings = [*_aws_openings(module), *_gcp_openings(module), *_azure_openings(module)]
+            # one finding per source written in the code, with the ports of every rule that
+            # it opens (a dynamic block over several ports, a for_each over several rules)
+            merged: dict[tuple, list] = {}
+            for opening in openings:
+                if opening is None:
+                    continue
+                for where, world, ports in self._judge(opening):
+                    key = (where.path, where.line, where.column, world.text())
+                    entry = merged.setdefault(key, [where, world, [], opening.instance.address])
+                    entry[2].extend(p for p in ports if p not in entry[2])
+            for where, world, ports, address in merged.values():
+                yield finding(
+                    self,
+                    where,
+                    f"`{address}` opens {join_ports(_port_order(ports))} to {world.text()}",
+                    val=world,
+                    key_path=address,
+                )
+            yield from self._docker(module)
+
+    def _judge(self, opening):
+        monitoring = bool(MONITORING_WORDS.search(opening.context))
+        ports = exposed_ports(opening.low, opening.high, opening.protocol or "", monitoring)
+        if not ports:
+            return
+        for val, argument in opening.sources:
+            for world in world_values(val):
+                where = at_value(world, argument)
+                if where is not None:
+                    yield where, world, ports
+
+    def _docker(self, module):
+        from promguard.services import parse_image
+
+        for resource in module.of_type("docker_container"):
+            for instance in resource.instances():
+                image = instance.get("image")
+                image_text = _docker_image_text(image)
+                program = parse_image(image_text).program if image_text else None
+                for port in instance.blocks("ports"):
+                    internal = number(port.get("internal"))
+                    ip = port.get("ip")
+                    if internal is None or (ip is not None and not is_world(ip.text())):
+                        continue
+                    label = MONITORING_PORTS.get(internal)
+                    if program in ("grafana", "cadvisor", "oauth2-proxy"):
+                        label = label or SHARED_PORTS.get(internal)
+                    if label is None and program in ("prometheus", "alertmanager", "pushgateway"):
+                        label = program
+                    if label is None:
+                        continue
+                    where = at_attribute(port, "external") or at_attribute(port, "internal")
+                    yield finding(
+                        self,
+                        where,
+                        f"`{instance.address}` publishes container port {internal} ({label}) "
+                        "on all host interfaces",
+                        key_path=instance.address,
+                        fix='Set `ip = "127.0.0.1"` in the ports block, or publish it only '
+                        "behind an authenticating proxy.",
+                    )
+
+
+def _port_order(ports: list[str]) -> list[str]:
+    if "every port" in ports:
+        return ["every port"]
+    return sorted(ports, key=lambda p: int(p.split()[0]))
+
+
+def _docker_image_text(image):
+    if image is None:
+        return None
+    if image.known:
+        return image.text()
+    ref = image.ref  # docker_image.prometheus.image_id: the docker_image's name says which
+    if ref is not None and ref.type == "docker_image":
+        instances = ref.instances()
+        name = instances[0].get("name") if instances else None
+        return _text(name)
+    return None
+
+
+_INTERNAL_LB = re.compile(
+    r"aws-load-balancer-internal|aws-load-balancer-scheme|load-balancer-type|"
+    r"azure-load-balancer-internal|networking\.gke\.io/load-balancer-type",
+    re.I,
+)
+
+
+def _annotations(instance):
+    metadata = instance.blocks("metadata")
+    annotations = metadata[0].get("annotations") if metadata else None
+    if annotations is None or not isinstance(annotations.value, dict):
+        return {}
+    return {k: (v.text() or "") for k, v in annotations.value.items()}
+
+
+def _internal(annotations) -> bool:
+    for key, value in annotations.items():
+        if _INTERNAL_LB.search(key) and value.lower() in ("true", "internal", "0.0.0.0/0", "none"):
+            return value.lower() != "0.0.0.0/0"
+        if _INTERNAL_LB.search(key) and value.lower() in ("internal", "true"):
+            return True
+    return False
+
+
+def _k8s_monitoring(instance, spec) -> str | None:
+    """What a Kubernetes service serves, when it is a monitoring program without a login."""
+    metadata = instance.blocks("metadata")
+    names = [_text(metadata[0].get("name")) if metadata else None]
+    selector = spec.get("selector")
+    if selector is not None and isinstance(selector.value, dict):
+        names.extend(v.text() for v in selector.value.values())
+    for name in names:
+        if name and UNAUTHENTICATED_NAMES.search(name):
+            return name
+    for port in spec.blocks("port"):
+        for key in ("port", "target_port"):
+            label = MONITORING_PORTS.get(number(port.get(key)) or 0)
+            if label:
+                return label
+    return None
+
+
+class ExposedKubernetesService(Rule):
+    id = "TF02"
+    name = "monitoring-service-load-balancer"
+    title = "Monitoring service exposed by a load balancer or node port"
+    severity = "high"
+    kinds = ("terraform",)
+    description = (
+        "A kubernetes_service(_v1) of type LoadBalancer for Prometheus, Alertmanager, "
+        "Pushgateway or an exporter (by name, selector or port) without "
+        "load_balancer_source_ranges or an internal-load-balancer annotation (high; NodePort: "
+        "medium, reachable wherever the nodes are), or a helm_release that sets the "
+        "Prometheus or Alertmanager service type to LoadBalancer."
+    )
+    rationale = (
+        "A cloud load balancer gives the service a public address: everything the program "
+        "serves, without a login, is on the internet."
+    )
+    fix = (
+        "Keep the service ClusterIP and reach it through an authenticating ingress, or set "
+        "load_balancer_source_ranges to the networks that need it (or make the load balancer "
+        "internal)."
+    )
+    references = (K8S_SERVICE, HELM_RELEASE, SECURITY)
+    tags = ("network", "exposure", "kubernetes")
+    cwe = ("CWE-284",)
+
+    def check(self, doc):
+        for module in modules(doc):
+            for resource in module.of_type("kubernetes_service", "kubernetes_service_v1"):
+                for instance in resource.instances():
+                    yield from self._service(instance)
+            for resource in module.of_type("helm_release"):
+                for instance in resource.instances():
+                    yield from self._helm(instance)
+
+    def _service(self, instance):
+        for spec in instance.blocks("spec"):
+            kind = spec.get("type")
+            text = _text(kind)
+            if text not in ("LoadBalancer", "NodePort"):
+                continue
+            serves = _k8s_monitoring(instance, spec)
+            if serves is None or _internal(_annotations(instance)):
+                continue
+            where = at_attribute(spec, "type")
+            if text == "NodePort":
+                yield finding(
+                    self,
+                    where,
+                    f"`{instance.address}` ({serves}) is a NodePort service: every node "
+                    "answers on it",
+                    val=kind,
+                    severity="medium",
+                    key_path=instance.address,
+                )
+                continue
+            ranges = spec.get("load_balancer_source_ranges")
+            if ranges is not None and not world_values(ranges):
+                continue
+            yield finding(
+                self,
+                where,
+                f"`{instance.address}` ({serves}) gets a public load balancer with no "
+                "source ranges",
+                val=kind,
+                key_path=instance.address,
+            )
+
+    def _helm(self, instance):
+        if chart_name(instance) not in _PROMETHEUS_CHARTS:
+            return
+        settings = helm_settings(instance)
+        ranged = {s.key.rsplit(".", 2)[0] for s in settings if "loadBalancerSourceRanges" in s.key}
+        for setting in settings:
+            parts = setting.key.split(".")
+            if len(parts) < 2 or parts[-2:] != ["service", "type"] or setting.text is None:
+                continue
+            if setting.text != "LoadBalancer" or parts[0] not in _SERVICE_OWNERS:
+                continue
+            if ".".join(parts[:-1]).rsplit(".", 1)[0] in ranged:
+                continue
+            yield finding(
+                self,
+                setting.where,
+                f"helm_release `{instance.address}` sets `{setting.key}` to LoadBalancer: "
+                f"{parts[0]} gets a public address",
+                val=setting.val,
+                key_path=f"{instance.address}.{setting.key}",
+            )
+
+
+_PROMETHEUS_CHARTS = frozenset(
+    ("kube-prometheus-stack", "prometheus", "prometheus-operator", "grafana", "alertmanager")
+)
+# Value prefixes of the services without a login: kube-prometheus-stack's prometheus and
+# alertmanager, the prometheus chart's server, alertmanager and pushgateway.
+_SERVICE_OWNERS = frozenset(("prometheus", "alertmanager", "server", "pushgateway"))
+
+_AUTH_ANNOTATION = re.compile(
+    r"auth-url|auth-type|auth-secret|auth-signin|router\.middlewares|auth-tls-secret|"
+    r"alb\.ingress\.kubernetes\.io/auth|oauth|authenticat|whitelist-source-range|"
+    r"allowlist-source-range",
+    re.I,
+)
+
+
+def _backends(instance, depth=0):
+    """Every backend service an ingress names (v1 and the older schema), with its Instance."""
+    if depth > 8:
+        return
+    for kind in ("backend", "default_backend"):
+        for backend in instance.blocks(kind):
+            services = backend.blocks("service")
+            for service in services:
+                ports = service.blocks("port")
+                port = number(ports[0].get("number")) if ports else None
+                yield service, _text(service.get("name")), port, "name"
+            if not services:
+                yield (
+                    backend,
+                    _text(backend.get("service_name")),
+                    number(backend.get("service_port")),
+                    "service_name",
+                )
+    for kind in ("spec", "rule", "http", "path"):
+        for inner in instance.blocks(kind):
+            yield from _backends(inner, depth + 1)
+
+
+class UnprotectedIngress(Rule):
+    id = "TF03"
+    name = "monitoring-ingress-without-auth"
+    title = "Ingress to a monitoring backend without authentication or TLS"
+    severity = "high"
+    kinds = ("terraform",)
+    description = (
+        "A kubernetes_ingress(_v1) routes to Prometheus, Alertmanager, Pushgateway or an "
+        "exporter (by service name or port) with no authentication annotation (ingress-nginx "
+        "auth-url/auth-type, Traefik middlewares, ALB auth) and no source allowlist: high. "
+        "With authentication but without a tls block: medium, the credentials cross the "
+        "network in clear text."
+    )
+    rationale = (
+        "An ingress publishes the backend on the cluster's public entry point; these programs "
+        "have no login of their own, so the ingress is the only place one can be added."
+    )
+    fix = (
+        "Add authentication at the ingress (e.g. nginx.ingress.kubernetes.io/auth-url with "
+        "oauth2-proxy, or auth-type basic with auth-secret) and a tls block with a certificate."
+    )
+    references = (
+        TF_REGISTRY + "hashicorp/kubernetes/latest/docs/resources/ingress_v1",
+        "https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/annotations/",
+        SECURITY,
+    )
+    tags = ("network", "authentication", "kubernetes")
+    cwe = ("CWE-306", "CWE-319")
+
+    def check(self, doc):
+        for module in modules(doc):
+            for resource in module.of_type("kubernetes_ingress", "kubernetes_ingress_v1"):
+                for instance in resource.instances():
+                    yield from self._ingress(instance)
+
+    def _ingress(self, instance):
+        annotations = _annotations(instance)
+        auth = any(_AUTH_ANNOTATION.search(k) for k in annotations)
+        specs = instance.blocks("spec")
+        tls = bool(specs and specs[0].blocks("tls"))
+        if auth and tls:
+            return
+        for backend, name, port, name_key in _backends(instance):
+            serves = name if name and UNAUTHENTICATED_NAMES.search(name) else None
+            serves = serves or MONITORING_PORTS.get(port or 0)
+            if serves is None:
+                continue
+            where = at_attribute(backend, name_key) or at_block(backend)
+            if not auth:
+                yield finding(
+                    self,
+                    where,
+                    f"`{instance.address}` routes to {serves} with no authentication"
+                    + ("" if tls else " and no TLS"),
+                    key_path=instance.address,
+                )
+            else:
+                yield finding(
+                    self,
+                    where,
+                    f"`{instance.address}` asks for credentials for {serves} without TLS",
+                    severity="medium",
+                    key_path=instance.address,
+                )
+
+
+_OLD_TLS_POLICIES = frozenset(
+    (
+        "ELBSecurityPolicy-2015-05",
+        "ELBSecurityPolicy-2016-08",
+        "ELBSecurityPolicy-TLS-1-0-2015-04",
+        "ELBSecurityPolicy-TLS-1-1-2017-01",
+        "ELBSecurityPolicy-FS-2018-06",
+        "ELBSecurityPolicy-FS-1-1-2019-08",
+    )
+)
+_LB_TYPES = ("aws_lb", "aws_alb")
+_LISTENER_TYPES = ("aws_lb_listener", "aws_alb_listener")
+
+
+def _target_groups(listener):
+    """The target groups a listener's default actions forward to (simple and weighted)."""
+    for action in listener.blocks("default_action"):
+        kind = _text(action.get("type"))
+        if kind not in (None, "forward"):
+            continue
+        arns = [action.get("target_group_arn")]
+        for forward in action.blocks("forward"):
+            arns.extend(group.get("arn") for group in forward.blocks("target_group"))
+        for arn in arns:
+            ref = arn.ref if arn is not None else None
+            if ref is not None and ref.type in ("aws_lb_target_group", "aws_alb_target_group"):
+                instances = ref.instances()
+                if instances:
+                    yield instances[0]
+
+
+def _monitoring_target(group) -> str | None:
+    port = number(group.get("port"))
+    if port in MONITORING_PORTS:
+        return MONITORING_PORTS[port]
+    context = context_text(group)
+    if port in SHARED_PORTS and MONITORING_WORDS.search(context):
+        return SHARED_PORTS[port]
+    found = re.search(r"prometheus|alertmanager|pushgateway|grafana", context, re.I)
+    return found.group(0) if found else None
+
+
+class PlainHttpLoadBalancer(Rule):
+    id = "TF04"
+    name = "public-load-balancer-plain-http"
+    title = "Public load balancer forwards plain HTTP to monitoring"
+    severity = "high"
+    kinds = ("terraform",)
+    description = (
+        "An internet-facing aws_lb (internal unset or false) has an HTTP listener that "
+        "forwards to a target group of Prometheus, Alertmanager, Pushgateway, Grafana or an "
+        "exporter (by port, or by name for Grafana's 3000): high. An HTTPS listener there with "
+        "a security policy that still allows TLS 1.0 or 1.1: medium."
+    )
+    rationale = (
+        "Plain HTTP on a public load balancer sends every query, password and session cookie "
+        "over the internet in clear text, and puts the backend on the internet as well."
+    )
+    fix = (
+        "Listen on HTTPS (443) with a certificate and ELBSecurityPolicy-TLS13-1-2-2021-06, "
+        "redirect port 80 to it, and authenticate users (ALB authenticate-oidc or a proxy)."
+    )
+    references = (
+        TF_REGISTRY + "hashicorp/aws/latest/docs/resources/lb_listener",
+        "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html",
+    )
+    tags = ("network", "tls")
+    cwe = ("CWE-319",)
+
+    def check(self, doc):
+        for module in modules(doc):
+            for resource in module.of_type(*_LISTENER_TYPES):
+                for listener in resource.instances():
+                    yield from self._listener(listener)
+
+    def _listener(self, listener):
+        lb = listener.get("load_balancer_arn")
+        balancer = lb.ref if lb is not None else None
+        if balancer is None or balancer.type not in _LB_TYPES:
+            return
+        lb_instances = balancer.instances()
+        if not lb_instances:
+            return
+        internal = lb_instances[0].get("internal")
+        lb_type = _text(lb_instances[0].get("load_balancer_type")) or "application"
+        if (internal is not None and internal.value is not False) or lb_type != "application":
+            return
+        targets = [t for t in (_monitoring_target(g) for g in _target_groups(listener)) if t]
+        if not targets:
+            return
+        protocol = listener.get("protocol")
+        text = _text(protocol) if protocol is not None else "HTTP"  # the ALB default
+        where = at_attribute(listener, "protocol") or at_attribute(listener, "port")
+        where = where or at_block(listener)
+        if text == "HTTP":
+            yield finding(
+                self,
+                where,
+                f"`{listener.address}` serves {targets[0]} over plain HTTP on a public load "
+                "balancer",
+                val=protocol,
+                key_path=listener.address,
+            )
+        elif text == "HTTPS":
+            policy = listener.get("ssl_policy")
+            if policy is not None and policy.text() in _OLD_TLS_POLICIES:
+                yield finding(
+                    self,
+                    at_attribute(listener, "ssl_policy"),
+                    f"`{listener.address}` uses {policy.text()}, which still allows TLS 1.0 "
+                    f"or 1.1, in front of {targets[0]}",
+                    val=policy,
+                    severity="medium",
+                    key_path=listener.address,
+                )
+
+
+_PASSWORD_KEY = re.compile(r"(password|passwd|token|apikey|api_key|secret)$", re.I)
+_NOT_A_PASSWORD_KEY = re.compile(r"^existing|(secretname|secretkey|passwordkey|key)$", re.I)
+_DEFAULT_PASSWORDS = frozenset(("admin", "prom-operator"))
+_PASSWORD_CHARTS = frozenset(("kube-prometheus-stack", "grafana", "prometheus"))
+
+
+class HelmLiteralPassword(Rule):
+    id = "TF05"
+    name = "helm-literal-password"
+    title = "Helm release with a literal password"
+    severity = "high"
+    kinds = ("terraform",)
+    description = (
+        "A helm_release of kube-prometheus-stack, grafana or prometheus passes a password, "
+        "token or secret written in the code, in a set / set_sensitive entry or in values "
+        "(yamlencode or YAML text): high; critical when it is `admin` or `prom-operator`, the "
+        "charts' well-known defaults. Values that come from a variable without a default, or "
+        "from a secret store, are not reported."
+    )
+    rationale = (
+        "The password ends up in the repository, the plan output and the Terraform state; a "
+        "well-known one is the first thing anyone tries on a Grafana login page."
+    )
+    fix = (
+        "Point the chart at an existing Kubernetes secret (e.g. grafana.admin.existingSecret) "
+        "or pass the value with set_sensitive from a variable marked sensitive, fed from a "
+        "secret store."
+    )
+    references = (
+        HELM_RELEASE,
+        "https://github.com/grafana/helm-charts/blob/main/charts/grafana/README.md",
+    )
+    tags = ("secrets",)
+    cwe = ("CWE-798",)
+
+    def check(self, doc):
+        for module in modules(doc):
+            for resource in module.of_type("helm_release"):
+                for instance in resource.instances():
+                    if chart_name(instance) in _PASSWORD_CHARTS:
+                        yield from self._release(instance)
+
+    def _release(self, instance):
+        for setting in helm_settings(instance):
+            last = setting.key.rsplit(".", 1)[-1]
+            if not _PASSWORD_KEY.search(last) or _NOT_A_PASSWORD_KEY.search(last):
+                continue
+            value = setting.text
+            if not value or value.startswith("${") or value.strip("*x<> ") == "":
+                continue
+            critical = value in _DEFAULT_PASSWORDS
+            yield finding(
+                self,
+                setting.where,
+                f"helm_release `{instance.address}` sets `{setting.key}` to a literal "
+                f"{'well-known default ' if critical else ''}value ({MASK})",
+                val=setting.val,
+                severity="critical" if critical else None,
+                key_path=f"{instance.address}.{setting.key}",
+            )
+
+
+_RISKY_VALUES = {
+    "enableAdminAPI": "the TSDB admin API (delete series, snapshots)",
+    "enableRemoteWriteReceiver": "the remote-write receiver (anyone who reaches it writes data)",
+    "enableOTLPReceiver": "the OTLP receiver (anyone who reaches it writes data)",
+}
+_RISKY_FLAG = re.compile(r"^(--)?web\.enable-(admin-api|remote-write-receiver|otlp-receiver)$")
+
+
+class HelmRiskyEndpoints(Rule):
+    id = "TF07"
+    name = "helm-admin-or-write-endpoints"
+    title = "Helm values turn on the admin API or a write receiver"
+    severity = "medium"
+    kinds = ("terraform",)
+    description = (
+        "A helm_release sets enableAdminAPI, enableRemoteWriteReceiver or enableOTLPReceiver "
+        "to true (kube-prometheus-stack's prometheusSpec), or passes --web.enable-admin-api, "
+        "--web.enable-remote-write-receiver or --web.enable-otlp-receiver in extraFlags/"
+        "extraArgs."
+    )
+    rationale = (
+        "The admin API deletes data and writes snapshots; the receivers accept any series from "
+        "anyone who can reach Prometheus. None of them asks for credentials."
+    )
+    fix = "Leave them off unless something needs them, and then only behind authentication."
+    references = (
+        HELM_RELEASE,
+        "https://prometheus.io/docs/prometheus/latest/querying/api/#tsdb-admin-apis",
+        SECURITY,
+    )
+    tags = ("admin-api",)
+    cwe = ("CWE-306",)
+
+    def check(self, doc):
+        for module in modules(doc):
+            for resource in module.of_type("helm_release"):
+                for instance in resource.instances():
+                    yield from self._release(instance)
+
+    def _release(self, instance):
+        for setting in helm_settings(instance):
+            last = setting.key.rsplit(".", 1)[-1]
+            what = _RISKY_VALUES.get(last)
+            flag = _RISKY_FLAG.match(setting.text or "")
+            if what and (setting.text or "").lower() == "true":
+                message = f"`{setting.key}` turns on {what}"
+            elif flag and re.search(r"extra(Flags|Args)", setting.key, re.I):
+                message = f"`{setting.key}` passes --{flag.group(0).lstrip('-')}"
+            else:
+                continue
+            yield finding(
+                self,
+                setting.where,
+                f"helm_release `{instance.address}`: {message}",
+                val=setting.val,
+                key_path=f"{instance.address}.{setting.key}",
+            )
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).upper()
+
+
+class SecretVariableDefault(Rule):
+    id = "TF08"
+    name = "secret-variable-default"
+    title = "Secret variable with a literal default, or not marked sensitive"
+    severity = "medium"
+    kinds = ("terraform",)
+    description = (
+        "A variable whose name says it holds a credential (password, token, secret, api_key "
+        "...) has a literal default (medium; shown masked), or lacks `sensitive = true` (low: "
+        "plan and apply print it)."
+    )
+    rationale = (
+        "A default is committed with the code and used whenever nobody overrides it; a "
+        "variable that is not sensitive is printed in plan output and CI logs."
+    )
+    fix = (
+        "Remove the default and pass the value from a secret store (TF_VAR_..., a vault "
+        "data source); add `sensitive = true`."
+    )
+    references = (
+        "https://developer.hashicorp.com/terraform/language/values/variables"
+        "#suppressing-values-in-cli-output",
+    )
+    tags = ("secrets",)
+    cwe = ("CWE-798", "CWE-532")
+
+    def check(self, doc):
+        from promguard.parsers.hcl import Literal
+
+        for module in modules(doc):
+            for name, (block, file) in sorted(module.variables.items()):
+                if not secret_name(_snake(name)):
+                    continue
+                default = block.body.attributes.get("default")
+                if default is not None and isinstance(default.expr, Literal):
+                    value = default.expr.value
+                    if isinstance(value, str) and value.strip() and "${" not in value:
+                        where = Where(
+                            file.path,
+                            default.line,
+                            default.column,
+                            default.end_line,
+                            default.end_column,
+                        )
+                        yield finding(
+                            self,
+                            where,
+                            f"variable `{name}` has a literal default ({MASK})",
+                            key_path=f"var.{name}.default",
+                        )
+                sensitive = block.body.attributes.get("sensitive")
+                if sensitive is None or getattr(sensitive.expr, "value", None) is not True:
+                    yield finding(
+                        self,
+                        Where(file.path, block.line, block.column),
+                        f"variable `{name}` holds a credential but is not `sensitive = true`",
+                        severity="low",
+                        key_path=f"var.{name}",
+                        fix="Add `sensitive = true` to the variable block.",
+                    )
+
+
+class PrometheusWorkspaceLogging(Rule):
+    id = "TF09"
+    name = "amp-workspace-without-logging"
+    title = "Amazon Managed Prometheus workspace without logging"
+    severity = "low"
+    kinds = ("terraform",)
+    description = (
+        "An aws_prometheus_workspace has no logging_configuration, so rule and Alertmanager "
+        "errors of the workspace go nowhere."
+    )
+    rationale = (
+        "Without the workspace's vended logs, failed rule evaluations and alert deliveries are "
+        "silent, and there is no record to look at after an incident."
+    )
+    fix = "Add a logging_configuration block with a CloudWatch log group (log_group_arn)."
+    references = (
+        TF_REGISTRY + "hashicorp/aws/latest/docs/resources/prometheus_workspace",
+        "https://docs.aws.amazon.com/prometheus/latest/userguide/AMP-logging.html",
+    )
+    tags = ("logging",)
+    cwe = ("CWE-778",)
+
+    def check(self, doc):
+        for module in modules(doc):
+            for resource in module.of_type("aws_prometheus_workspace"):
+                for instance in resource.instances():
+                    if not instance.blocks("logging_configuration"):
+                        yield finding(
+                            self,
+                            at_block(instance),
+                            f"`{instance.address}` has no logging_configuration",
+                            key_path=instance.address,
+                        )
+
+
+RULES = (
+    OpenMonitoringPort,
+    ExposedKubernetesService,
+    UnprotectedIngress,
+    PlainHttpLoadBalancer,
+    HelmLiteralPassword,
+    HelmRiskyEndpoints,
+    SecretVariableDefault,
+    PrometheusWorkspaceLogging,
+)

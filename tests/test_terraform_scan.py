@@ -1,0 +1,83 @@
+"""Scanning Terraform: a module is judged as a whole, whatever files were named; a file that does
+not parse is a finding and the others are still judged."""
+
+import json
+
+
+def write(folder, files):
+    for name, text in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
+
+RULE = """\
+resource "aws_security_group_rule" "prom" {
+  type              = "ingress"
+  from_port         = 9090
+  to_port           = 9090
+  protocol          = "tcp"
+  cidr_blocks       = var.cidrs
+  security_group_id = "sg-1"
+}
+"""
+OPEN = 'variable "cidrs" {\n  default = ["0.0.0.0/0"]\n}\n'
+
+
+def test_a_file_named_alone_is_judged_with_the_rest_of_its_module(scan, tmp_path):
+    write(tmp_path, {"main.tf": RULE, "variables.tf": OPEN})
+    alone = scan(tmp_path / "main.tf", root=tmp_path)
+    whole = scan(tmp_path, root=tmp_path)
+    assert [(f.path, f.line, f.rule_id) for f in alone.findings] == [("main.tf", 6, "TF01")]
+    assert [(f.path, f.line) for f in whole.findings] == [("main.tf", 6)]
+    assert whole.findings[0].related == [("variables.tf", 2, 3, "the default of variable `cidrs`")]
+
+
+def test_a_file_that_does_not_parse_is_reported_and_the_module_still_judged(scan, tmp_path):
+    write(tmp_path, {"main.tf": RULE, "variables.tf": OPEN, "broken.tf": "locals {\n  a = \n}\n"})
+    result = scan(tmp_path, root=tmp_path)
+    found = sorted((f.path, f.line, f.rule_id) for f in result.findings)
+    assert found == [("broken.tf", 2, "PG001"), ("main.tf", 6, "TF01")]
+    assert result.parse_errors == 1
+
+
+def test_a_child_module_is_judged_with_its_callers_inputs_in_any_file_order(scan, tmp_path):
+    write(
+        tmp_path,
+        {
+            "a/mod/main.tf": 'variable "cidrs" {}\n' + RULE,
+            "z/main.tf": 'module "sg" {\n  source = "../a/mod"\n  cidrs = ["::/0"]\n}\n',
+        },
+    )
+    result = scan(tmp_path, root=tmp_path)
+    (finding,) = result.findings
+    assert (finding.path, finding.line) == ("a/mod/main.tf", 7)
+    assert "::/0" in finding.message
+    assert finding.related == [("z/main.tf", 3, 3, "input `cidrs` of module `sg`")]
+
+
+def test_modules_outside_the_scanned_folder_are_not_read(scan, tmp_path):
+    write(
+        tmp_path,
+        {
+            "modules/sg/main.tf": 'variable "cidrs" {}\n' + RULE,
+            "envs/prod/main.tf": 'module "sg" {\n  source = "../../modules/sg"\n'
+            '  cidrs = ["0.0.0.0/0"]\n}\n',
+        },
+    )
+    assert scan(tmp_path / "envs" / "prod", root=tmp_path).findings == []
+    assert len(scan(tmp_path, root=tmp_path).findings) == 1
+
+
+def test_json_output_carries_related_locations_and_masks_secrets(cli, tmp_path):
+    write(tmp_path, {"main.tf": 'variable "db_password" {\n  default = "hunter2-secret"\n}\n'})
+    run = cli("scan", "--format", "json", ".", cwd=tmp_path)
+    assert "hunter2-secret" not in run.stdout + run.stderr
+    findings = json.loads(run.stdout)["findings"]
+    assert {f["rule_id"] for f in findings} == {"TF08"}
+
+
+def test_tfvars_files_are_scanned_for_syntax(scan, tmp_path):
+    write(tmp_path, {"main.tf": OPEN, "terraform.tfvars": "cidrs = [\n"})
+    result = scan(tmp_path, root=tmp_path)
+    assert [(f.path, f.rule_id) for f in result.findings] == [("terraform.tfvars", "PG001")]
