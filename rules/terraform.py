@@ -9,6 +9,7 @@ import re
 from promguard.model import MASK
 from promguard.rule import Rule
 
+from .common import url_carries_secret
 from .compose import secret_name
 from .terraform_values import (
     AWS_SG,
@@ -19,7 +20,6 @@ from .terraform_values import (
     SECURITY,
     SHARED_PORTS,
     TF_REGISTRY,
-    UNAUTHENTICATED_NAMES,
     Where,
     at_attribute,
     at_block,
@@ -33,12 +33,13 @@ from .terraform_values import (
     join_ports,
     modules,
     number,
-    port_range,
+    port_ranges,
     protocol_name,
+    unauthenticated,
     world_values,
 )
 
-CIS_AWS = "https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-19"
+_HAS_LOGIN_NAME = re.compile(r"grafana|oauth2-proxy", re.I)
 
 
 class _Opening:
@@ -160,9 +161,10 @@ def _gcp_openings(module):
                 if ports is None:
                     ranges = [(0, 65535)]
                 else:
-                    ranges = [port_range(p.text()) for p in ports.items()]
-                    if not isinstance(ports.value, list) or None in ranges:
+                    found = [port_ranges(p.text()) for p in ports.items()]
+                    if not isinstance(ports.value, list) or None in found:
                         continue  # not all known: no guess
+                    ranges = [r for rs in found for r in rs]
                 for low, high in ranges:
                     yield _Opening(instance, low, high, protocol, sources, fields.where, context)
 
@@ -188,14 +190,13 @@ def _azure_openings(module):
         ranges = []
         single = fields.get("destination_port_range")
         if single is not None:
-            ranges.append(port_range(single.text()))
+            ranges.extend(port_ranges(single.text()) or ())
         several = fields.get("destination_port_ranges")
         if several is not None:
-            ranges.extend(port_range(p.text()) for p in several.items())
-        for found in ranges:
-            if found is not None:
-                low, high = found
-                yield _Opening(instance, low, high, protocol, sources, fields.where, context)
+            for item in several.items():
+                ranges.extend(port_ranges(item.text()) or ())
+        for low, high in ranges:
+            yield _Opening(instance, low, high, protocol, sources, fields.where, context)
 
 
 class OpenMonitoringPort(Rule):
@@ -320,11 +321,16 @@ def _docker_image_text(image):
     return None
 
 
-_INTERNAL_LB = re.compile(
-    r"aws-load-balancer-internal|aws-load-balancer-scheme|load-balancer-type|"
-    r"azure-load-balancer-internal|networking\.gke\.io/load-balancer-type",
-    re.I,
-)
+# Annotations that keep a cloud load balancer off the internet, and the values that do it. The
+# legacy AWS annotation makes the load balancer internal with any value but "false".
+_INTERNAL_LB = {
+    "service.beta.kubernetes.io/aws-load-balancer-internal": lambda v: v not in ("", "false"),
+    "service.beta.kubernetes.io/aws-load-balancer-scheme": lambda v: v == "internal",
+    "networking.gke.io/load-balancer-type": lambda v: v == "internal",
+    "cloud.google.com/load-balancer-type": lambda v: v == "internal",
+    "service.beta.kubernetes.io/azure-load-balancer-internal": lambda v: v == "true",
+    "service.beta.kubernetes.io/oci-load-balancer-internal": lambda v: v == "true",
+}
 
 
 def _annotations(instance):
@@ -336,12 +342,10 @@ def _annotations(instance):
 
 
 def _internal(annotations) -> bool:
-    for key, value in annotations.items():
-        if _INTERNAL_LB.search(key) and value.lower() in ("true", "internal", "0.0.0.0/0", "none"):
-            return value.lower() != "0.0.0.0/0"
-        if _INTERNAL_LB.search(key) and value.lower() in ("internal", "true"):
-            return True
-    return False
+    return any(
+        _INTERNAL_LB.get(key, lambda v: False)(value.strip().lower())
+        for key, value in annotations.items()
+    )
 
 
 def _k8s_monitoring(instance, spec) -> str | None:
@@ -351,8 +355,10 @@ def _k8s_monitoring(instance, spec) -> str | None:
     selector = spec.get("selector")
     if selector is not None and isinstance(selector.value, dict):
         names.extend(v.text() for v in selector.value.values())
+    if any(name and _HAS_LOGIN_NAME.search(name) for name in names):
+        return None
     for name in names:
-        if name and UNAUTHENTICATED_NAMES.search(name):
+        if unauthenticated(name):
             return name
     for port in spec.blocks("port"):
         for key in ("port", "target_port"):
@@ -419,53 +425,96 @@ class ExposedKubernetesService(Rule):
                 )
                 continue
             ranges = spec.get("load_balancer_source_ranges")
-            if ranges is not None and not world_values(ranges):
-                continue
-            yield finding(
-                self,
-                where,
-                f"`{instance.address}` ({serves}) gets a public load balancer with no "
-                "source ranges",
-                val=kind,
-                key_path=instance.address,
-            )
+            if ranges is not None and not ranges.known:
+                continue  # no guess
+            opened = world_values(ranges)
+            if opened:
+                world = opened[0]
+                yield finding(
+                    self,
+                    at_value(world, at_attribute(spec, "load_balancer_source_ranges")),
+                    f"`{instance.address}` ({serves}) gets a public load balancer open to "
+                    f"{world.text()}",
+                    val=world,
+                    key_path=instance.address,
+                )
+            elif ranges is None or not ranges.items():
+                yield finding(
+                    self,
+                    where,
+                    f"`{instance.address}` ({serves}) gets a public load balancer with no "
+                    "source ranges",
+                    val=kind,
+                    key_path=instance.address,
+                )
 
     def _helm(self, instance):
-        if chart_name(instance) not in _PROMETHEUS_CHARTS:
+        chart = chart_name(instance)
+        if chart not in _EXPOSABLE_CHARTS:
             return
         settings = helm_settings(instance)
-        ranged = {s.key.rsplit(".", 2)[0] for s in settings if "loadBalancerSourceRanges" in s.key}
+        restricted, opened = set(), set()
+        for setting in settings:
+            ranges = _SOURCE_RANGES.match(setting.key)
+            if ranges is None or setting.text is None:
+                continue
+            cidrs = setting.text.strip("{}").split(",")  # helm's --set list syntax: {a,b}
+            (opened if any(is_world(c) for c in cidrs) else restricted).add(ranges.group(1) or "")
         for setting in settings:
             parts = setting.key.split(".")
-            if len(parts) < 2 or parts[-2:] != ["service", "type"] or setting.text is None:
+            if parts[-2:] != ["service", "type"] or setting.text != "LoadBalancer":
                 continue
-            if setting.text != "LoadBalancer" or parts[0] not in _SERVICE_OWNERS:
-                continue
-            if ".".join(parts[:-1]).rsplit(".", 1)[0] in ranged:
+            owner = ".".join(parts[:-2])
+            serves = _SERVICE_OWNERS.get(owner) if owner else _CHART_SERVICES.get(chart)
+            if serves is None or (owner in restricted and owner not in opened):
                 continue
             yield finding(
                 self,
                 setting.where,
                 f"helm_release `{instance.address}` sets `{setting.key}` to LoadBalancer: "
-                f"{parts[0]} gets a public address",
+                f"{serves} gets a public address",
                 val=setting.val,
                 key_path=f"{instance.address}.{setting.key}",
             )
 
 
-_PROMETHEUS_CHARTS = frozenset(
-    ("kube-prometheus-stack", "prometheus", "prometheus-operator", "grafana", "alertmanager")
+_SOURCE_RANGES = re.compile(r"^(?:(.*)\.)?service\.loadBalancerSourceRanges(?:\[\d+\])?$")
+# Charts whose values can give a monitoring program without a login its own load balancer:
+# the value prefix of each such service, and the program a chart's top-level service is.
+_SERVICE_OWNERS = {
+    "prometheus": "Prometheus",
+    "server": "Prometheus",
+    "alertmanager": "Alertmanager",
+    "pushgateway": "Pushgateway",
+    "prometheus-pushgateway": "Pushgateway",
+    "prometheus-node-exporter": "node_exporter",
+    "nodeExporter": "node_exporter",
+}
+_CHART_SERVICES = {
+    "alertmanager": "Alertmanager",
+    "prometheus-pushgateway": "Pushgateway",
+    "prometheus-node-exporter": "node_exporter",
+    "prometheus-blackbox-exporter": "blackbox_exporter",
+}
+_EXPOSABLE_CHARTS = frozenset(
+    ("kube-prometheus-stack", "prometheus", "prometheus-operator", *_CHART_SERVICES)
 )
-# Value prefixes of the services without a login: kube-prometheus-stack's prometheus and
-# alertmanager, the prometheus chart's server, alertmanager and pushgateway.
-_SERVICE_OWNERS = frozenset(("prometheus", "alertmanager", "server", "pushgateway"))
 
 _AUTH_ANNOTATION = re.compile(
     r"auth-url|auth-type|auth-secret|auth-signin|router\.middlewares|auth-tls-secret|"
-    r"alb\.ingress\.kubernetes\.io/auth|oauth|authenticat|whitelist-source-range|"
-    r"allowlist-source-range",
+    r"alb\.ingress\.kubernetes\.io/auth|oauth|authenticat",
     re.I,
 )
+_ALLOWLIST_ANNOTATION = re.compile(r"(whitelist|allowlist)-source-range", re.I)
+
+
+def _allowlisted(annotations) -> bool:
+    """A source allowlist that leaves the internet out."""
+    for key, value in annotations.items():
+        if _ALLOWLIST_ANNOTATION.search(key):
+            cidrs = [c for c in value.split(",") if c.strip()]
+            return bool(cidrs) and not any(is_world(c) for c in cidrs)
+    return False
 
 
 def _backends(instance, depth=0):
@@ -531,11 +580,12 @@ class UnprotectedIngress(Rule):
         auth = any(_AUTH_ANNOTATION.search(k) for k in annotations)
         specs = instance.blocks("spec")
         tls = bool(specs and specs[0].blocks("tls"))
-        if auth and tls:
+        if (auth and tls) or (_allowlisted(annotations) and not auth):
             return
         for backend, name, port, name_key in _backends(instance):
-            serves = name if name and UNAUTHENTICATED_NAMES.search(name) else None
-            serves = serves or MONITORING_PORTS.get(port or 0)
+            if name and _HAS_LOGIN_NAME.search(name):
+                continue
+            serves = name if unauthenticated(name) else MONITORING_PORTS.get(port or 0)
             if serves is None:
                 continue
             where = at_attribute(backend, name_key) or at_block(backend)
@@ -545,6 +595,7 @@ class UnprotectedIngress(Rule):
                     where,
                     f"`{instance.address}` routes to {serves} with no authentication"
                     + ("" if tls else " and no TLS"),
+                    val=backend.get(name_key),
                     key_path=instance.address,
                 )
             else:
@@ -552,6 +603,7 @@ class UnprotectedIngress(Rule):
                     self,
                     where,
                     f"`{instance.address}` asks for credentials for {serves} without TLS",
+                    val=backend.get(name_key),
                     severity="medium",
                     key_path=instance.address,
                 )
@@ -565,15 +617,20 @@ _OLD_TLS_POLICIES = frozenset(
         "ELBSecurityPolicy-TLS-1-1-2017-01",
         "ELBSecurityPolicy-FS-2018-06",
         "ELBSecurityPolicy-FS-1-1-2019-08",
+        "ELBSecurityPolicy-TLS13-1-0-2021-06",
+        "ELBSecurityPolicy-TLS13-1-1-2021-06",
+        "ELBSecurityPolicy-TLS13-1-2-Ext1-2021-06",
     )
 )
 _LB_TYPES = ("aws_lb", "aws_alb")
 _LISTENER_TYPES = ("aws_lb_listener", "aws_alb_listener")
+_LISTENER_RULE_TYPES = ("aws_lb_listener_rule", "aws_alb_listener_rule")
 
 
-def _target_groups(listener):
-    """The target groups a listener's default actions forward to (simple and weighted)."""
-    for action in listener.blocks("default_action"):
+def _target_groups(listener, kind="default_action"):
+    """The target groups a listener's default actions (or a rule's actions) forward to, simple
+    and weighted."""
+    for action in listener.blocks(kind):
         kind = _text(action.get("type"))
         if kind not in (None, "forward"):
             continue
@@ -630,9 +687,18 @@ class PlainHttpLoadBalancer(Rule):
         for module in modules(doc):
             for resource in module.of_type(*_LISTENER_TYPES):
                 for listener in resource.instances():
-                    yield from self._listener(listener)
+                    yield from self._listener(listener, listener, "default_action")
+            for resource in module.of_type(*_LISTENER_RULE_TYPES):
+                for rule in resource.instances():
+                    arn = rule.get("listener_arn")
+                    listener = arn.ref if arn is not None else None
+                    if listener is not None and listener.type in _LISTENER_TYPES:
+                        for instance in listener.instances()[:1]:
+                            yield from self._listener(instance, rule, "action")
 
-    def _listener(self, listener):
+    def _listener(self, listener, forwarder, kind):
+        """``forwarder`` (the listener itself, or one of its rules) sends traffic that arrives
+        on ``listener`` to target groups."""
         lb = listener.get("load_balancer_arn")
         balancer = lb.ref if lb is not None else None
         if balancer is None or balancer.type not in _LB_TYPES:
@@ -644,23 +710,28 @@ class PlainHttpLoadBalancer(Rule):
         lb_type = _text(lb_instances[0].get("load_balancer_type")) or "application"
         if (internal is not None and internal.value is not False) or lb_type != "application":
             return
-        targets = [t for t in (_monitoring_target(g) for g in _target_groups(listener)) if t]
+        groups = _target_groups(forwarder, kind)
+        targets = [t for t in (_monitoring_target(g) for g in groups) if t]
         if not targets:
             return
         protocol = listener.get("protocol")
         text = _text(protocol) if protocol is not None else "HTTP"  # the ALB default
-        where = at_attribute(listener, "protocol") or at_attribute(listener, "port")
-        where = where or at_block(listener)
+        if forwarder is listener:
+            where = at_attribute(listener, "protocol") or at_attribute(listener, "port")
+            where = where or at_block(listener)
+        else:
+            where = at_block(forwarder)
+        via = "" if forwarder is listener else f" (through `{forwarder.address}`)"
         if text == "HTTP":
             yield finding(
                 self,
                 where,
                 f"`{listener.address}` serves {targets[0]} over plain HTTP on a public load "
-                "balancer",
+                f"balancer{via}",
                 val=protocol,
-                key_path=listener.address,
+                key_path=forwarder.address,
             )
-        elif text == "HTTPS":
+        elif text == "HTTPS" and forwarder is listener:
             policy = listener.get("ssl_policy")
             if policy is not None and policy.text() in _OLD_TLS_POLICIES:
                 yield finding(
@@ -674,8 +745,10 @@ class PlainHttpLoadBalancer(Rule):
                 )
 
 
-_PASSWORD_KEY = re.compile(r"(password|passwd|token|apikey|api_key|secret)$", re.I)
-_NOT_A_PASSWORD_KEY = re.compile(r"^existing|(secretname|secretkey|passwordkey|key)$", re.I)
+# Keys that name where a secret is, not the secret: existingSecret, secretName, passwordKey,
+# adminPasswordKey (the charts write these in camelCase; grafana.ini's secret_key is a secret).
+_NOT_A_PASSWORD_KEY = re.compile(r"^existing|[a-z](Key|Name|Ref|File|Path)$|_(file|path)$")
+_SECRET_URL_KEY = re.compile(r"^(slack_api_url|webhook_url|api_url|url)$", re.I)
 _DEFAULT_PASSWORDS = frozenset(("admin", "prom-operator"))
 _PASSWORD_CHARTS = frozenset(("kube-prometheus-stack", "grafana", "prometheus"))
 
@@ -718,10 +791,13 @@ class HelmLiteralPassword(Rule):
 
     def _release(self, instance):
         for setting in helm_settings(instance):
-            last = setting.key.rsplit(".", 1)[-1]
-            if not _PASSWORD_KEY.search(last) or _NOT_A_PASSWORD_KEY.search(last):
+            last = setting.key.rsplit(".", 1)[-1].split("[", 1)[0]
+            if _NOT_A_PASSWORD_KEY.search(last):
                 continue
             value = setting.text
+            secret_url = _SECRET_URL_KEY.match(last) and url_carries_secret(value or "")
+            if not secret_name(_snake(last)) and not secret_url:
+                continue
             if not value or value.startswith("${") or value.strip("*x<> ") == "":
                 continue
             critical = value in _DEFAULT_PASSWORDS
@@ -777,14 +853,8 @@ class HelmRiskyEndpoints(Rule):
 
     def _release(self, instance):
         for setting in helm_settings(instance):
-            last = setting.key.rsplit(".", 1)[-1]
-            what = _RISKY_VALUES.get(last)
-            flag = _RISKY_FLAG.match(setting.text or "")
-            if what and (setting.text or "").lower() == "true":
-                message = f"`{setting.key}` turns on {what}"
-            elif flag and re.search(r"extra(Flags|Args)", setting.key, re.I):
-                message = f"`{setting.key}` passes --{flag.group(0).lstrip('-')}"
-            else:
+            message = _risky(setting)
+            if message is None:
                 continue
             yield finding(
                 self,
@@ -793,6 +863,32 @@ class HelmRiskyEndpoints(Rule):
                 val=setting.val,
                 key_path=f"{instance.address}.{setting.key}",
             )
+
+
+_ARGS_KEY = re.compile(r"(extraFlags|extraArgs|additionalArgs)(\[\d+\])?(\.(?P<rest>.*))?$", re.I)
+
+
+def _risky(setting) -> str | None:
+    """What a chart value turns on, in the forms the charts take: kube-prometheus-stack's
+    enableAdminAPI, the prometheus chart's extraFlags list and extraArgs map (flag: value),
+    additionalArgs [{name: flag}], and helm's {a,b} list syntax."""
+    key, text = setting.key, setting.text or ""
+    what = _RISKY_VALUES.get(key.rsplit(".", 1)[-1])
+    if what:
+        return f"`{key}` turns on {what}" if text.lower() == "true" else None
+    args = _ARGS_KEY.search(key)
+    if args is None:
+        return None
+    rest = args.group("rest") or ""
+    if rest and rest not in ("name", "value"):  # extraArgs map: the key is the flag
+        candidates = [rest] if text.lower() not in ("false", "") else []
+    else:
+        candidates = [part.strip() for part in text.strip("{}").split(",")]
+    for candidate in candidates:
+        flag = _RISKY_FLAG.match(candidate.split("=", 1)[0])
+        if flag and not candidate.lower().endswith("=false"):
+            return f"`{key}` passes --{flag.group(0).lstrip('-')}"
+    return None
 
 
 def _snake(name: str) -> str:
@@ -854,7 +950,8 @@ class SecretVariableDefault(Rule):
                     yield finding(
                         self,
                         Where(file.path, block.line, block.column),
-                        f"variable `{name}` holds a credential but is not `sensitive = true`",
+                        f"variable `{name}` holds a credential but is not `sensitive = true`: "
+                        "plan output and logs show its value",
                         severity="low",
                         key_path=f"var.{name}",
                         fix="Add `sensitive = true` to the variable block.",

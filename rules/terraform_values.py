@@ -35,6 +35,14 @@ MONITORING_WORDS = re.compile(
 UNAUTHENTICATED_NAMES = re.compile(
     r"prometheus|alertmanager|pushgateway|node[-_]?exporter|blackbox|cadvisor|exporter", re.I
 )
+# Names that contain one of those but are something with a login of its own (the Grafana of
+# kube-prometheus-stack is called kube-prometheus-stack-grafana).
+_HAS_LOGIN = re.compile(r"grafana|oauth2-proxy|kibana", re.I)
+
+
+def unauthenticated(name: str | None) -> bool:
+    """Does this service or workload name mean a program without a login?"""
+    return bool(name and UNAUTHENTICATED_NAMES.search(name) and not _HAS_LOGIN.search(name))
 
 
 class Where:
@@ -62,15 +70,24 @@ def at_block(instance) -> Where:
     return Where(instance.path, block.line, block.column)
 
 
+def written_in(val, argument: Where | None) -> bool:
+    """Is the value written inside the argument, rather than brought in from elsewhere?"""
+    return (
+        argument is not None
+        and val.path == argument.path
+        and not val.via
+        and argument.line <= val.line <= argument.end_line
+    )
+
+
 def at_value(val, fallback: Where | None) -> Where | None:
     """The value itself when it is written inside the argument being reported (the one bad
     element of a list); otherwise the argument, which is where the value comes in."""
     if fallback is None:
         return Where(val.path, val.line, val.column) if val.path else None
-    if val.path == fallback.path and not val.via and fallback.line <= val.line:
-        if val.line <= fallback.end_line:
-            width = len(val.text() or "") + 2 if isinstance(val.value, str) else 1
-            return Where(val.path, val.line, val.column, val.line, val.column + width)
+    if written_in(val, fallback):
+        width = len(val.text() or "") + 2 if isinstance(val.value, str) else 1
+        return Where(val.path, val.line, val.column, val.line, val.column + width)
     return fallback
 
 
@@ -177,18 +194,22 @@ def protocol_name(text: str | None) -> str | None:
     return {"-1": "all", "*": "all", "any": "all", "6": "tcp", "17": "udp"}.get(lowered, lowered)
 
 
-def port_range(text: str | None) -> tuple[int, int] | None:
-    """A port, "9000-9100", or "*" as a range; None when unknown or not a port."""
+def port_ranges(text: str | None) -> list[tuple[int, int]] | None:
+    """ "9090", "9000-9100", "80,9090" or "*" as ranges; None when unknown or not ports."""
     if text is None:
         return None
-    text = text.strip()
-    if text in ("*", ""):
-        return (0, 65535)
-    low, _, high = text.partition("-")
-    try:
-        return (int(low), int(high or low))
-    except ValueError:
-        return None
+    ranges = []
+    for part in text.split(","):
+        part = part.strip()
+        if part in ("*", ""):
+            ranges.append((0, 65535))
+            continue
+        low, _, high = part.partition("-")
+        try:
+            ranges.append((int(low), int(high or low)))
+        except ValueError:
+            return None
+    return ranges
 
 
 def join_ports(ports: list[str]) -> str:
@@ -218,17 +239,20 @@ def chart_name(instance) -> str:
 
 def helm_settings(instance) -> list[Setting]:
     """Every value the release sets: `set` and `set_sensitive` (blocks, or the list attribute
-    of helm provider 3.x) and each `values` document (yamlencode({...}) or YAML text)."""
+    of helm provider 3.x) and each `values` document (yamlencode({...}) or YAML text). Each is
+    placed where it is written in the release, or at the argument that brings it in when it
+    comes from a variable, a local or a module input."""
     settings: list[Setting] = []
     for kind in ("set", "set_sensitive"):
         entries = [
             (b.get("name"), b.get("value"), at_attribute(b, "value")) for b in instance.blocks(kind)
         ]
         listed = instance.get(kind)
+        argument = at_attribute(instance, kind)
         if listed is not None:
             for item in listed.items():
                 value = item.get("value")
-                where = Where(value.path, value.line, value.column) if value is not None else None
+                where = at_value(value, argument) if value is not None else None
                 entries.append((item.get("name"), value, where))
         for name, value, where in entries:
             key = name.text() if name is not None else None
@@ -237,15 +261,16 @@ def helm_settings(instance) -> list[Setting]:
             key = key.replace("\\.", ".")  # helm's escaped dot: part of a key, not a level
             settings.append(Setting(key, value.text(), where, value, kind == "set_sensitive"))
     values = instance.get("values")
+    argument = at_attribute(instance, "values")
     for document in values.items() if values is not None else ():
-        settings.extend(_document_settings(document))
+        settings.extend(_document_settings(document, argument))
     return settings
 
 
-def _document_settings(val) -> list[Setting]:
+def _document_settings(val, argument) -> list[Setting]:
+    found: list[Setting] = []
     if isinstance(val.value, dict):
-        found: list[Setting] = []
-        _flatten_val(val, "", found, 0)
+        _flatten_val(val, "", found, argument, 0)
         return found
     text = val.value if isinstance(val.value, str) else val.partial
     if not text:
@@ -256,44 +281,50 @@ def _document_settings(val) -> list[Setting]:
         documents = parse_yaml(text).documents
     except YamlError:
         return []
-    found = []
+    # the YAML's own lines are only the file's lines when the text is written right here
+    inline = written_in(val, argument)
     for document in documents:
         if isinstance(document, Mapping):
-            _flatten_yaml(document, "", val, found, 0)
+            _flatten_yaml(document, "", val, found, argument, inline, 0)
     return found
 
 
-def _flatten_val(val, prefix, found, depth):
+def _flatten_val(val, prefix, found, argument, depth):
     if depth > 30:
         return
     if isinstance(val.value, dict):
         for key, item in val.value.items():
-            _flatten_val(item, f"{prefix}.{key}" if prefix else key, found, depth + 1)
+            _flatten_val(item, f"{prefix}.{key}" if prefix else key, found, argument, depth + 1)
     elif isinstance(val.value, list):
         for i, item in enumerate(val.value):
-            _flatten_val(item, f"{prefix}[{i}]", found, depth + 1)
+            _flatten_val(item, f"{prefix}[{i}]", found, argument, depth + 1)
     else:
-        where = Where(val.path, val.line, val.column)
-        found.append(Setting(prefix, val.text(), where, val))
+        where = at_value(val, argument)
+        if where is not None:
+            found.append(Setting(prefix, val.text(), where, val))
 
 
-def _flatten_yaml(node, prefix, val, found, depth):
+def _flatten_yaml(node, prefix, val, found, argument, inline, depth):
     from promguard.parsers.yaml_tree import Mapping, Scalar, Sequence
 
     if depth > 30:
         return
     if isinstance(node, Mapping):
         for key, item in node.items():
-            _flatten_yaml(item, f"{prefix}.{key.text}" if prefix else key.text, val, found, depth)
+            name = f"{prefix}.{key.text}" if prefix else key.text
+            _flatten_yaml(item, name, val, found, argument, inline, depth + 1)
     elif isinstance(node, Sequence):
         for i, item in enumerate(node):
-            _flatten_yaml(item, f"{prefix}[{i}]", val, found, depth + 1)
+            _flatten_yaml(item, f"{prefix}[{i}]", val, found, argument, inline, depth + 1)
     elif isinstance(node, Scalar):
         from promguard.terraform import PLACEHOLDER
 
         text = None if node.is_null or PLACEHOLDER in node.text else node.text
-        if val.heredoc:  # the YAML's line 1 is the line after <<EOF
-            where = Where(val.path, val.line + node.line, node.column)
-        else:
+        if inline and val.heredoc is not None:  # the YAML's line 1 is the line after <<EOF
+            where = Where(val.path, val.line + node.line, node.column + val.heredoc)
+        elif inline:
             where = Where(val.path, val.line, val.column)
-        found.append(Setting(prefix, text, where, val))
+        else:
+            where = argument
+        if where is not None:
+            found.append(Setting(prefix, text, where, val))

@@ -53,7 +53,9 @@ class Val:
         self.via: tuple[Hop, ...] = via
         self.ref = ref  # the Resource an unknown attribute (an id, an ARN) belongs to
         self.partial = partial  # an unknown string's text with PLACEHOLDER for unknown parts
-        self.heredoc = False  # written as a heredoc: its text starts on the line after ``line``
+        # written as a heredoc: None, or the columns its lines moved left (<<- removes indent);
+        # its text starts on the line after ``line``
+        self.heredoc: int | None = None
 
     @property
     def known(self) -> bool:
@@ -229,7 +231,10 @@ class Instance:
         if named is not None and _root_name(named.expr):
             iterator = _root_name(named.expr)
         each = block.body.attributes.get("for_each")
-        pairs = _pairs(evaluate(each.expr, self.scope)) if each is not None else None
+        collection = evaluate(each.expr, self.scope) if each is not None else _unknown()
+        pairs = _pairs(collection)
+        if isinstance(collection.value, list):  # over a list, the key is the index
+            pairs = [(Val(i), v) for i, (_, v) in enumerate(pairs)]
         if pairs is None:
             pairs = [(_unknown(), _unknown())]
         return [
@@ -394,8 +399,11 @@ def evaluate(expr, scope: Scope, depth: int = 0) -> Val:
         return _unknown()  # terraform would fail the plan here; promguard just does not know
     if not value.path and expr is not None:
         value.path, value.line, value.column = scope.file.path, expr.line, expr.column
-    if getattr(expr, "heredoc", False) or type(expr).__name__ == "Heredoc":
-        value.heredoc = True
+    indent = getattr(expr, "indent", None) if type(expr).__name__ == "Heredoc" else None
+    if type(expr).__name__ == "Template":
+        indent = expr.heredoc
+    if indent is not None:
+        value.heredoc = indent
     return value
 
 

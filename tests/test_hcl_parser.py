@@ -1,6 +1,8 @@
 """The HCL parser: the located tree that the Terraform rules report from. These tests pin what
 promguard relies on from python-hcl2's grammar (rule names, positions) in the pinned release."""
 
+import re
+
 import pytest
 
 from promguard.parsers.hcl import (
@@ -119,7 +121,7 @@ def test_heredocs_keep_their_text_and_their_interpolations_their_lines():
     source = "x = <<-EOT\n    a: b\n    c: ${var.c}\n  EOT\ny = <<EOT\nplain\nEOT\n"
     body = parse_hcl(source)
     x = body.attributes["x"].expr
-    assert isinstance(x, Template) and x.heredoc
+    assert isinstance(x, Template) and x.heredoc == 4
     assert x.parts[0] == "a: b\nc: "  # <<- removes the smallest indentation
     assert isinstance(x.parts[1], Traversal) and x.parts[1].line == 3
     y = body.attributes["y"].expr
@@ -191,6 +193,12 @@ def _dump(node):
         return merged
     if isinstance(node, tuple):
         return tuple(_dump(x) for x in node)
+    negated = node.operands[0] if isinstance(node, Operation) and node.op == "-" else None
+    if isinstance(negated, Literal) and type(negated.value) in (int, float):
+        # Lark reads -14 as one number and -1 as minus one; both are the same value
+        negative = Literal(-negated.value)
+        negative.line, negative.column = node.line, node.column
+        return _dump(negative)
     if isinstance(node, Node):
         names = {s for cls in type(node).__mro__ for s in getattr(cls, "__slots__", ())}
         return (
@@ -246,3 +254,144 @@ def test_what_the_reader_does_not_take_python_hcl2_decides():
     with pytest.raises(HclError):
         read_hcl(continued)
     assert isinstance(parse_hcl(continued).attributes["a"].expr, Conditional)
+
+
+# Property-based: any text either parses or raises HclError; whatever the fast reader accepts,
+# python-hcl2 accepts with the same tree; the Terraform rules never crash on what parses.
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_FRAGMENTS = st.sampled_from(
+    [
+        "resource",
+        '"aws_security_group"',
+        '"x"',
+        "{",
+        "}",
+        "[",
+        "]",
+        "(",
+        ")",
+        "=",
+        ":",
+        ",",
+        ".",
+        "...",
+        "?",
+        "=>",
+        "\n",
+        " ",
+        "var",
+        "local",
+        "for",
+        "in",
+        "if",
+        "1",
+        "-2",
+        "0.5",
+        '"0.0.0.0/0"',
+        '"${var.x}"',
+        '"%{ if a }b%{ endif }"',
+        "<<EOT\na\nEOT\n",
+        "<<-EOT\n  ${x}\n  EOT\n",
+        "#c\n",
+        "//c\n",
+        "/* c */",
+        "+",
+        "-",
+        "*",
+        "/",
+        "%",
+        "&&",
+        "||",
+        "!",
+        "==",
+        "!=",
+        "<",
+        ">=",
+        "[*]",
+        ".*",
+        "true",
+        "null",
+        "concat",
+        "\\",
+        '"',
+        "ingress",
+        "dynamic",
+        "content",
+        "count",
+        "each.value",
+        "\t",
+        "\r\n",
+        "$${x}",
+        "é",
+    ]
+)
+
+
+def _check_text(text):
+    from promguard.parsers.hcl_lark import parse_with_lark
+    from promguard.parsers.hcl_reader import read_hcl
+
+    try:
+        fast = read_hcl(text)
+    except HclError:
+        fast = None
+    try:
+        body = parse_hcl(text)
+    except HclError as exc:
+        assert fast is None and exc.line >= 1 and exc.column >= 1
+        return None
+    if fast is not None:
+        try:
+            reference = parse_with_lark(text)
+        except HclError as exc:
+            # python-hcl2 lexes `x-1` as x followed by the number -1; terraform, and the
+            # reader, read a subtraction
+            assert re.match(r"unexpected '-\d", exc.message), exc.message
+            return body
+        assert _dump(fast) == _dump(reference)
+    return body
+
+
+_TERRAFORM_RULES = []
+
+
+def _judge(body):
+    from promguard.document import Document
+    from promguard.registry import load_rules
+    from promguard.terraform import Loader, TfFile
+
+    if not _TERRAFORM_RULES:
+        _TERRAFORM_RULES.extend(r for r in load_rules() if "terraform" in r.kinds)
+    file = TfFile("main.tf", "/nowhere/main.tf", body)
+    loader = Loader(lambda path: file, lambda folder: ["main.tf"], lambda folder: True)
+    module = loader.module("/nowhere")
+    doc = Document("main.tf", "/nowhere", "terraform", "", [module])
+    for rule in _TERRAFORM_RULES:
+        list(rule.check(doc))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_FRAGMENTS, max_size=60).map("".join))
+def test_random_hcl_parses_the_same_way_or_raises_hcl_error(text):
+    body = _check_text(text)
+    if body is not None:
+        _judge(body)
+
+
+_SEEDS = [SOURCE] + [p.values[0] for p in list(_samples())[-1:]]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_mutated_terraform_parses_the_same_way_or_raises_hcl_error(data):
+    text = data.draw(st.sampled_from(_SEEDS))
+    for _ in range(data.draw(st.integers(1, 4))):
+        at = data.draw(st.integers(0, len(text)))
+        cut = data.draw(st.integers(0, 5))
+        text = text[:at] + data.draw(_FRAGMENTS) + text[at + cut :]
+    body = _check_text(text)
+    if body is not None:
+        _judge(body)

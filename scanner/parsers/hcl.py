@@ -77,9 +77,14 @@ class Literal(Expr):
 
 
 class Heredoc(Literal):
-    """A heredoc without interpolations: its text starts on the line after ``line``."""
+    """A heredoc without interpolations: its text starts on the line after ``line``, each line
+    ``indent`` characters further right (what <<- removed)."""
 
-    __slots__ = ()
+    __slots__ = ("indent",)
+
+    def __init__(self, value, indent: int = 0):
+        super().__init__(value)
+        self.indent = indent
 
 
 class Template(Expr):
@@ -88,7 +93,8 @@ class Template(Expr):
 
     __slots__ = ("parts", "directive", "heredoc")
 
-    def __init__(self, parts: list, directive: bool = False, heredoc: bool = False):
+    # heredoc: None for a quoted string, else the indentation that <<- removed (0 for <<)
+    def __init__(self, parts: list, directive: bool = False, heredoc: int | None = None):
         self.parts = parts
         self.directive = directive
         self.heredoc = heredoc
@@ -210,21 +216,23 @@ def heredoc_node(token: str, first_line: int, depth: int) -> Expr:
     is the line after the opening marker, where the text starts."""
     match = HEREDOC.match(token)
     if match is None:
-        return Template([], directive=True, heredoc=True)
+        return Template([], directive=True, heredoc=0)
     trim, _marker, content = match.groups()
+    cut = 0
     if trim:  # <<- removes the smallest indentation of the lines with text
         lines = content.split("\n")
         indents = [len(x) - len(x.lstrip(" \t")) for x in lines if x.strip()]
         cut = min(indents, default=0)
         content = "\n".join(x[cut:] for x in lines)
-    return make_template(heredoc_parts(content, first_line, depth), heredoc=True)
+    return make_template(heredoc_parts(content, first_line, depth), heredoc=cut)
 
 
-def make_template(parts: list, heredoc: bool = False) -> Expr:
+def make_template(parts: list, heredoc: int | None = None) -> Expr:
     directive = DIRECTIVE in parts
     parts = [p for p in parts if p is not DIRECTIVE]
     if not directive and all(isinstance(p, str) for p in parts):
-        return (Heredoc if heredoc else Literal)("".join(parts))
+        text = "".join(parts)
+        return Literal(text) if heredoc is None else Heredoc(text, heredoc)
     return Template(parts, directive, heredoc)
 
 

@@ -62,6 +62,25 @@ def parse_with_lark(text: str) -> Body:
         raise HclError("nesting too deep") from None
 
 
+# by token type: python-hcl2's post-lexer glues a newline and comment before an operator into
+# the operator's text
+_OPERATORS = {
+    "DOUBLE_EQ": "==",
+    "NEQ": "!=",
+    "LT": "<",
+    "GT": ">",
+    "LEQ": "<=",
+    "GEQ": ">=",
+    "PLUS": "+",
+    "MINUS": "-",
+    "ASTERISK": "*",
+    "SLASH": "/",
+    "PERCENT": "%",
+    "DOUBLE_AMP": "&&",
+    "DOUBLE_PIPE": "||",
+}
+
+
 def _is_tree(item) -> bool:
     return hasattr(item, "data")
 
@@ -144,7 +163,7 @@ class _Walk:
         return Variable(str(tree.children[0]))
 
     def e_string(self, tree, depth):
-        return make_template(self.string_parts(tree, depth), False)
+        return make_template(self.string_parts(tree, depth))
 
     def string_parts(self, tree, depth) -> list:
         parts: list = []
@@ -252,7 +271,8 @@ class _Walk:
     def e_binary_op(self, tree, depth):
         left_tree, term = [k for k in self.kids(tree) if _is_tree(k)]
         op_tree, right_tree = [k for k in self.kids(term) if _is_tree(k)]
-        op = str(op_tree.children[0]).strip()
+        token = op_tree.children[0]
+        op = _OPERATORS.get(token.type) or str(token).strip()
         return Operation(op, [self.expr(left_tree, depth), self.expr(right_tree, depth)])
 
     def e_unary_op(self, tree, depth):

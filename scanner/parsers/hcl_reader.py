@@ -34,12 +34,18 @@ from .hcl import (
     make_template,
 )
 
-_COMMENTS = r"|#[^\n]*|//[^\n]*|/\*.*?\*/"
-_SPACE = re.compile(r"(?:[ \t\r]+" + _COMMENTS + r")*", re.S)
-_SPACE_NL = re.compile(r"(?:[ \t\r\n]+" + _COMMENTS + r")*", re.S)
+# Where newlines do not count, a comment can only end the line: python-hcl2's grammar takes a
+# /* */ comment as a newline, and this reader accepts no more than that grammar does.
+_SPACE = re.compile(r"(?:[ \t\r]+|#[^\n]*|//[^\n]*)*")
+_SPACE_NL = re.compile(r"(?:[ \t\r\n]+|#[^\n]*|//[^\n]*|/\*.*?\*/)*", re.S)
+_BLANKS = re.compile(r"[ \t\r]*")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 _NUMBER = re.compile(r"[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?")
-_CHUNK = re.compile(r'(?:\$\$\{|%%\{|[^"\\$%\n]+|\\.|\$(?!\{)|%(?!\{))+')
+_DIGITS = re.compile(r"[0-9]+")
+# Literal text of a quoted string, with the grammar's escapes: $${...} and %%{...} are text.
+_CHUNK = re.compile(
+    r'(?:\$\$\{[^}"\n{$%\\]*\}|%%\{[^}"\n{$%\\]*\}|[^"\\$%\n]+|\\.|\$(?!\$?\{)|%(?!%?\{))+'
+)
 _OPERATOR = re.compile(r"\|\||&&|==|!=|<=|>=|<(?!<)|>|\+|-|\*|/|%")
 _PRECEDENCE = {
     "||": 1,
@@ -56,12 +62,13 @@ _PRECEDENCE = {
     "/": 6,
     "%": 6,
 }
-_FOR = re.compile(
-    r"for[ \t\r\n]+[A-Za-z_][A-Za-z0-9_-]*[ \t\r\n]*(,[ \t\r\n]*[A-Za-z_]|in[ \t\r\n])"
-)
+_FOR = re.compile(r"for[ \t\r\n]+[A-Za-z_][A-Za-z0-9_-]*[ \t\r\n]*(,[ \t\r]*[A-Za-z_]|in[ \t\r\n])")
+_IN = re.compile(r"in(?![A-Za-z0-9_-])")
 _HEREDOC_START = re.compile(r"<<(-?)([A-Za-z][A-Za-z0-9._-]*)\r?\n")
-_DIRECTIVE_END = re.compile(r'(?:[^}"]|"(?:[^"\\\n]|\\.)*")*\}')
+_DIRECTIVE_WORD = re.compile(r"~?[ \t\r]*(if|else|endif|for|endfor)\b")
 _LITERAL_NAMES = {"true": True, "false": False, "null": None}
+# Words the grammar reserves inside expressions (object keys and attribute names excepted).
+_KEYWORDS = frozenset(("if", "in", "for", "else", "endif", "endfor"))
 
 
 def read_hcl(text: str) -> Body:
@@ -240,6 +247,8 @@ class _Reader:
             if name is None:
                 self.unexpected(start)
             word, end = name.group(), name.end()
+            if word in _KEYWORDS:
+                self.unexpected(start)
             if word in _LITERAL_NAMES:
                 node = self.place(Literal(_LITERAL_NAMES[word]), start, end)
             elif text.startswith(("(", "::"), end):
@@ -261,7 +270,7 @@ class _Reader:
                     break
                 after = end + 1
                 if text[after : after + 1].isdigit():
-                    digits = _NUMBER.match(text, after)
+                    digits = _DIGITS.match(text, after)
                     index = self.place(Literal(int(digits.group())), end, digits.end())
                     steps.append(("index", index))
                     end = digits.end()
@@ -290,22 +299,24 @@ class _Reader:
 
     def call(self, name: str, start: int, pos: int, depth: int):
         text = self.text
-        while text.startswith("::", pos):  # provider::namespace::function
-            part = _NAME.match(text, pos + 2)
-            if part is None:
-                self.unexpected(pos + 2)
-            name += "::" + part.group()
-            pos = part.end()
+        if text.startswith("::", pos):  # provider::namespace::function, exactly
+            for _ in range(2):
+                part = _NAME.match(text, pos + 2) if text.startswith("::", pos) else None
+                if part is None:
+                    self.unexpected(pos)
+                name += "::" + part.group()
+                pos = part.end()
         pos = self.skip(self.expect("(", pos), True)
         args, expand = [], False
         while not text.startswith(")", pos):
             arg, pos = self.expression(pos, depth + 1, True)
             args.append(arg)
-            pos = self.skip(pos, True)
-            if text.startswith("...", pos):
+            blank = _BLANKS.match(text, pos).end()  # the grammar has no newline before ...
+            if text.startswith("...", blank):
                 expand = True
-                pos = self.skip(pos + 3, True)
+                pos = self.skip(blank + 3, True)
                 break
+            pos = self.skip(pos, True)
             if not text.startswith(",", pos):
                 break
             pos = self.skip(pos + 1, True)
@@ -365,17 +376,17 @@ class _Reader:
                 self.unexpected(pos)
             names.append(name.group())
             pos = self.skip(name.end(), True)
-            if not text.startswith(",", pos):
+            if names[1:] or not text.startswith(",", pos):
                 break
-            pos = self.skip(pos + 1, True)
-        if len(names) > 2 or not text.startswith("in", pos):
+            pos = _BLANKS.match(text, pos + 1).end()  # the grammar has no newline here
+        if not _IN.match(text, pos):
             self.unexpected(pos)
         collection, pos = self.expression(pos + 2, depth + 1, True)
         pos = self.expect(":", self.skip(pos, True))
         key = None
         if is_object:
             key, pos = self.expression(pos, depth + 1, True)
-            pos = self.expect("=>", self.skip(pos, True))
+            pos = self.expect("=>", self.skip(pos, False))
         value, pos = self.expression(pos, depth + 1, True)
         pos = self.skip(pos, True)
         if is_object and text.startswith("...", pos):
@@ -408,21 +419,49 @@ class _Reader:
                 pos += 1
                 break
             if text.startswith("${", pos):
-                inner = pos + 2 + (text.startswith("~", pos + 2))
-                expr, inner = self.expression(inner, depth + 1, True)
-                inner = self.skip(inner, True)
-                inner += text.startswith("~", inner)
-                pos = self.expect("}", inner)
+                # no newline inside ${ }, outside brackets: the grammar has none there either
+                inner = _BLANKS.match(text, pos + 2 + text.startswith("~", pos + 2)).end()
+                expr, inner = self.expression(inner, depth + 1, False)
+                pos = self.close_template(inner)
                 parts.append(expr)
             elif text.startswith("%{", pos):
-                directive = _DIRECTIVE_END.match(text, pos + 2)
-                if directive is None:
-                    self.fail("unterminated template directive", pos)
+                pos = self.directive(pos, depth)
                 parts.append(DIRECTIVE)
-                pos = directive.end()
             else:
                 self.fail("unterminated string", start)
         return self.place(make_template(parts), start, pos), pos
+
+    def close_template(self, pos: int) -> int:
+        pos = _BLANKS.match(self.text, pos).end()
+        pos += self.text.startswith("~", pos)
+        return self.expect("}", pos)
+
+    def directive(self, start: int, depth: int) -> int:
+        """A %{if ...}, %{else}, %{endif}, %{for ... in ...} or %{endfor}: checked, dropped."""
+        text = self.text
+        word = _DIRECTIVE_WORD.match(text, start + 2)
+        if word is None:
+            self.unexpected(start + 2)
+        pos = word.end()
+        keyword = word.group(1)
+        if keyword == "if":
+            _, pos = self.expression(pos, depth + 1, False)
+        elif keyword == "for":
+            pos = _BLANKS.match(text, pos).end()
+            names = 0
+            while names < 2:
+                name = _NAME.match(text, pos)
+                if name is None:
+                    self.unexpected(pos)
+                names += 1
+                pos = _BLANKS.match(text, name.end()).end()
+                if not text.startswith(",", pos):
+                    break
+                pos = _BLANKS.match(text, pos + 1).end()
+            if not _IN.match(text, pos):
+                self.unexpected(pos)
+            _, pos = self.expression(pos + 2, depth + 1, False)
+        return self.close_template(pos)
 
     def heredoc(self, start: int, depth: int):
         text = self.text
