@@ -38,15 +38,22 @@ class DuplicateKey(Rule):
     title = "Key defined twice in one mapping"
     severity = "medium"
     kinds = ("any",)
-    description = "A mapping defines the same key twice."
+    description = (
+        "A YAML mapping defines the same key twice, or a Terraform block sets the same "
+        "argument twice."
+    )
     rationale = (
         "Go's strict YAML decoding, used by Prometheus, Alertmanager and the exporter-toolkit, "
-        "rejects a file with a duplicate key, so the service will not start or reload. Other "
-        "readers silently keep one of the two values, so the setting a reviewer sees may not be "
-        "the one in force."
+        "rejects a file with a duplicate key, so the service will not start or reload; terraform "
+        "rejects a repeated argument. Other readers silently keep one of the two values, so the "
+        "setting a reviewer sees may not be the one in force."
     )
     fix = "Keep one of the two keys."
-    references = (_GO_YAML, "https://yaml.org/spec/1.2.2/#mapping")
+    references = (
+        _GO_YAML,
+        "https://yaml.org/spec/1.2.2/#mapping",
+        "https://developer.hashicorp.com/terraform/language/syntax/configuration#arguments",
+    )
 
 
 class BadSuppression(Rule):

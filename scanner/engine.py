@@ -391,6 +391,22 @@ class _Context:
             return None
         if parsed is None:
             return None
+        for duplicate in _hcl_duplicates(parsed.body):
+            out.findings.append(
+                Finding(
+                    DUPLICATE_KEY,
+                    _CORE_SEVERITY[DUPLICATE_KEY],
+                    f"argument `{duplicate.name}` is set twice in this block; terraform "
+                    "rejects the file",
+                    display,
+                    duplicate.line,
+                    duplicate.column,
+                    duplicate.line,
+                    duplicate.column + len(duplicate.name),
+                    "",
+                    "Keep one of the two arguments.",
+                )
+            )
         return Document(display, abspath, "terraform", text, [parsed])
 
     def _nginx_document(self, abspath, display, text, out, quiet=False) -> Document | None:
@@ -504,6 +520,13 @@ class _Context:
             )
             return None
         return Document(display, abspath, name_kind, text, [root])
+
+
+def _hcl_duplicates(body, depth=0):
+    yield from body.duplicates
+    if depth < 50:
+        for block in body.blocks:
+            yield from _hcl_duplicates(block.body, depth + 1)
 
 
 def _within(path: str, folder: str) -> bool:

@@ -395,3 +395,17 @@ def test_mutated_terraform_parses_the_same_way_or_raises_hcl_error(data):
     body = _check_text(text)
     if body is not None:
         _judge(body)
+
+
+def test_python_hcl2_dicts_carry_no_positions_in_the_pinned_release():
+    # Why hcl_lark.py walks the Lark tree: in python-hcl2 8.1, loads(..., with_meta=True)
+    # promises __start_line__/__end_line__ but emits neither (7.x did).
+    import hcl2
+    from hcl2.utils import SerializationOptions
+
+    loaded = hcl2.loads(
+        'resource "a" "b" {\n  x = 1\n}\n',
+        serialization_options=SerializationOptions(with_meta=True),
+    )
+    assert "__start_line__" not in repr(loaded)
+    assert loaded["resource"][0]['"a"']['"b"']["x"] == 1

@@ -81,3 +81,9 @@ def test_tfvars_files_are_scanned_for_syntax(scan, tmp_path):
     write(tmp_path, {"main.tf": OPEN, "terraform.tfvars": "cidrs = [\n"})
     result = scan(tmp_path, root=tmp_path)
     assert [(f.path, f.rule_id) for f in result.findings] == [("terraform.tfvars", "PG001")]
+
+
+def test_an_argument_set_twice_is_reported(scan, tmp_path):
+    write(tmp_path, {"main.tf": 'resource "a" "b" {\n  x = 1\n  x = 2\n}\n'})
+    result = scan(tmp_path, root=tmp_path)
+    assert [(f.line, f.column, f.rule_id) for f in result.findings] == [(3, 3, "PG002")]

@@ -2,9 +2,9 @@
 (hcl_reader.py) does not accept, and by the tests as the oracle the reader is compared with.
 
 python-hcl2 is used for its grammar and parser only (``hcl2.parser.parser()``, which builds a
-tree with ``propagate_positions``); its ``load``/``loads`` dicts drop positions in 8.x. The
-grammar's rule names are pinned by the python-hcl2 version in pyproject.toml and checked by
-tests/test_hcl_parser.py.
+tree with ``propagate_positions``); its ``load``/``loads`` dicts carry no positions in 8.1, even
+with ``with_meta=True`` (tests/test_hcl_parser.py shows it). The grammar's rule names are pinned
+by the python-hcl2 version in pyproject.toml and checked by tests/test_hcl_parser.py.
 """
 
 from __future__ import annotations
