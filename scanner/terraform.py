@@ -21,6 +21,10 @@ import re
 MAX_EVAL_DEPTH = 60  # references followed through variables, locals, outputs and modules
 MAX_MODULE_DEPTH = 8
 MAX_INSTANCES = 64  # count / for_each / dynamic elements looked at per block
+# A value bigger than this becomes UNKNOWN: locals that double a list or a string at every step
+# would otherwise grow exponentially (an HCL cousin of the YAML alias bomb).
+MAX_VALUE_NODES = 10_000
+MAX_STRING = 256 * 1024
 _META_ARGUMENTS = frozenset(("source", "version", "count", "for_each", "providers", "depends_on"))
 
 
@@ -45,10 +49,16 @@ class Hop:
 
 
 class Val:
-    __slots__ = ("value", "path", "line", "column", "via", "ref", "partial", "heredoc")
+    __slots__ = ("value", "path", "line", "column", "via", "ref", "partial", "heredoc", "size")
 
     def __init__(self, value, path="", line=0, column=0, via=(), ref=None, partial=None):
         self.value = value
+        if isinstance(value, list):
+            self.size = 1 + sum(item.size for item in value)
+        elif isinstance(value, dict):
+            self.size = 1 + sum(item.size for item in value.values())
+        else:
+            self.size = 1
         self.path, self.line, self.column = path, line, column
         self.via: tuple[Hop, ...] = via
         self.ref = ref  # the Resource an unknown attribute (an id, an ARN) belongs to
@@ -397,6 +407,10 @@ def evaluate(expr, scope: Scope, depth: int = 0) -> Val:
         value = method(expr, scope, depth + 1)
     except (TypeError, ValueError, ArithmeticError, KeyError, IndexError, RecursionError):
         return _unknown()  # terraform would fail the plan here; promguard just does not know
+    if value.size > MAX_VALUE_NODES or (
+        isinstance(value.value, str) and len(value.value) > MAX_STRING
+    ):
+        return _unknown()
     if not value.path and expr is not None:
         value.path, value.line, value.column = scope.file.path, expr.line, expr.column
     indent = getattr(expr, "indent", None) if type(expr).__name__ == "Heredoc" else None

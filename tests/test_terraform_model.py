@@ -6,7 +6,15 @@ import os
 import pytest
 
 from promguard.parsers.hcl import parse_hcl
-from promguard.terraform import UNKNOWN, Loader, Scope, TfFile, evaluate, walk_modules
+from promguard.terraform import (
+    MAX_VALUE_NODES,
+    UNKNOWN,
+    Loader,
+    Scope,
+    TfFile,
+    evaluate,
+    walk_modules,
+)
 
 
 def load(tmp_path, files, folder="."):
@@ -204,3 +212,15 @@ resource "aws_security_group" "sg" {
     blocks = instance.blocks("ingress")
     assert [b.get("from_port").value for b in blocks] == [1, 9090, 9093]
     assert blocks[2].address == "aws_security_group.sg.ingress[2]"
+
+
+def test_values_that_double_at_every_step_stay_bounded(tmp_path):
+    steps = "\n".join(
+        f'  l{i} = [local.l{i + 1}, local.l{i + 1}]\n  s{i} = "${{local.s{i + 1}}}${{local.s{i + 1}}}"'
+        for i in range(40)
+    )
+    module = load(tmp_path, {"main.tf": f'locals {{\n{steps}\n  l40 = [1]\n  s40 = "ab"\n}}\n'})
+    assert value(module, "local.l0").size <= MAX_VALUE_NODES  # the big parts became unknown
+    assert value(module, "local.s0").value is UNKNOWN
+    assert value(module, "local.l38").plain() == [[[1], [1]], [[1], [1]]]  # small ones are known
+    assert value(module, "local.s37").value == "ab" * 8
