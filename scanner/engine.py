@@ -172,6 +172,9 @@ class _Context:
         self.files: list[str] = []  # every file of the scan, for what is judged across files
         self.terraform_files: dict[str, object] = {}  # abspath -> TfFile, or HclError
         self.terraform_judged: dict[str, list[Finding]] | None = None
+        self.projects: dict[str, list[Document]] = {}  # compose base file -> its documents
+        self.scanned: dict[str, Document] = {}  # every scanned file that parsed, by abspath
+        self.context: dict[tuple, Document | None] = {}  # files read only for the stack
 
     def run(self, rule, doc: Document, display: str) -> list[Finding]:
         try:
@@ -207,18 +210,22 @@ class _Context:
         text = _decode(data, scratch) if data is not None else None
         return Document(scratch.display, abspath, "text", text, []) if text is not None else None
 
-    def compose_findings(self, doc: Document) -> list[Finding]:
-        """Findings of the compose rules for the project ``doc`` belongs to, in any of its
-        files; each scanned file keeps those that point into it."""
+    def compose_project(self, doc: Document):
+        """The compose project ``doc`` belongs to (its base file with the overrides beside
+        it), built once; every member document gets it as ``doc.compose``. Returns the
+        project's key (its base file) and its documents, base first."""
         from . import compose
         from .interpolate import parse_env_file
 
         base = doc.abspath
         if compose.is_override_name(doc.abspath):
             base = compose.base_path(doc.abspath) or doc.abspath
-        cached = self.project_findings.get(base)
-        if cached is not None:
-            return cached
+        known = self.projects.get(base)
+        if known is not None:
+            for member in known:
+                if member.abspath == doc.abspath and member is not doc:
+                    doc.compose = member.compose
+            return base, known
         self.documents[doc.abspath] = doc
         base_doc = self.load_yaml(base) if base != doc.abspath else doc
         docs = [base_doc or doc]
@@ -239,6 +246,17 @@ class _Context:
         project = compose.build_project(docs, env, loader)
         for member in docs:
             member.compose = project
+        doc.compose = project
+        self.projects[base] = docs
+        return base, docs
+
+    def compose_findings(self, doc: Document) -> list[Finding]:
+        """Findings of the compose rules for the project ``doc`` belongs to, in any of its
+        files; each scanned file keeps those that point into it."""
+        base, docs = self.compose_project(doc)
+        cached = self.project_findings.get(base)
+        if cached is not None:
+            return cached
         findings: list[Finding] = []
         for rule in self.rules_by_kind.get("compose", ()):
             findings.extend(self.run(rule, docs[0], doc.path))
@@ -431,35 +449,10 @@ class _Context:
 
     def scan_file(self, abspath: str, display: str) -> _File:
         out = _File(display)
-        name_kind = detect.kind_by_name(abspath)
-        is_yaml = detect.is_yaml_name(abspath)
-        conf = name_kind is None and abspath.endswith(".conf")
-        if not is_yaml and not conf and name_kind not in PARSED_KINDS:
-            out.kind = name_kind  # recognised; its parser arrives with its own issue
-            return out
-        data = _read(abspath, name_kind, out)
-        if data is None:
-            return out
-        by_content = conf
-        if conf:
-            if not detect.may_be_nginx(data):
-                return out
-            name_kind = "nginx"
-        elif name_kind is None and not detect.may_be_yaml_kind(data):
-            return out
-        text = _decode(data, out)
-        if text is None:
-            return out
-        if is_yaml:
-            doc = self._yaml_document(abspath, display, name_kind, text, out)
-        elif name_kind == "nginx":
-            doc = self._nginx_document(abspath, display, text, out, quiet=by_content)
-        elif name_kind == "terraform":
-            doc = self._terraform_document(abspath, display, text, out)
-        else:
-            doc = self._other_document(abspath, display, name_kind, text, out)
+        doc, text = self.read_document(abspath, display, out)
         if doc is not None:
             out.kind = doc.kind
+            self.scanned[abspath] = doc
             if doc.kind == "compose":
                 out.findings.extend(f for f in self.compose_findings(doc) if f.path == display)
             elif doc.kind == "nginx":
@@ -469,12 +462,64 @@ class _Context:
             else:
                 for rule in self.rules_by_kind.get(doc.kind, ()):
                     out.findings.extend(self.run(rule, doc, display))
-        elif out.parse_error:
-            out.kind = name_kind
-        _suppress(out, text, self.selection)
+        if text is not None:
+            _suppress(out, text, self.selection)
         return out
 
-    def _yaml_document(self, abspath, display, name_kind, text, out) -> Document | None:
+    def read_document(self, abspath: str, display: str, out: _File, kind: str | None = None):
+        """The file parsed as the kind its name and content say (or as ``kind``), and its
+        text; (None, text or None) when it is none of promguard's kinds or does not parse,
+        with the reason in ``out``."""
+        name_kind = kind or detect.kind_by_name(abspath)
+        is_yaml = detect.is_yaml_name(abspath) or kind in detect.YAML_KINDS
+        conf = name_kind is None and abspath.endswith(".conf")
+        if not is_yaml and not conf and name_kind not in PARSED_KINDS:
+            out.kind = name_kind  # recognised; its parser arrives with its own issue
+            return None, None
+        data = _read(abspath, name_kind, out)
+        if data is None:
+            return None, None
+        by_content = conf
+        if conf:
+            if not detect.may_be_nginx(data):
+                return None, None
+            name_kind = "nginx"
+        elif name_kind is None and not detect.may_be_yaml_kind(data):
+            return None, None
+        text = _decode(data, out)
+        if text is None:
+            return None, None
+        if is_yaml:
+            doc = self._yaml_document(abspath, display, name_kind, text, out, forced=kind)
+        elif name_kind == "nginx":
+            doc = self._nginx_document(abspath, display, text, out, quiet=by_content)
+        elif name_kind == "terraform":
+            doc = self._terraform_document(abspath, display, text, out)
+        else:
+            doc = self._other_document(abspath, display, name_kind, text, out)
+        if doc is None and out.parse_error:
+            out.kind = name_kind
+        return doc, text
+
+    def context_document(self, abspath: str, kind: str | None = None) -> Document | None:
+        """A file the stack needs that was not scanned (pre-commit passes only the changed
+        files): parsed the same way, its own findings dropped. Compose files get their
+        project."""
+        if abspath in self.scanned:
+            return self.scanned[abspath]
+        key = (abspath, kind)
+        if key not in self.context:
+            self.context[key] = None
+            if os.path.isfile(abspath):
+                doc, _ = self.read_document(
+                    abspath, display_path(abspath, self.root), _File(""), kind
+                )
+                if doc is not None and doc.kind == "compose":
+                    self.compose_project(doc)
+                self.context[key] = doc
+        return self.context[key]
+
+    def _yaml_document(self, abspath, display, name_kind, text, out, forced=None):
         from .parsers.yaml_tree import YamlError, parse_yaml
 
         try:
@@ -483,7 +528,7 @@ class _Context:
             out.problem(PARSE_ERROR, exc.message, exc.line, exc.column, fix=_FIX_UNREADABLE)
             return None
         top_keys, first = _top_keys(parsed.documents)
-        kind = detect.yaml_kind(name_kind, top_keys, first, detect.is_weak_name(abspath))
+        kind = forced or detect.yaml_kind(name_kind, top_keys, first, detect.is_weak_name(abspath))
         if kind is None:
             return None
         for dup in parsed.duplicates:
@@ -520,6 +565,32 @@ class _Context:
             )
             return None
         return Document(display, abspath, name_kind, text, [root])
+
+
+def _stack_findings(context: _Context, paths: list[str]) -> list[Finding]:
+    """The cross-file rules, run once over the stack. A finding is kept when it is in a scanned
+    file or depends on one (a related location there): a pre-commit run on a changed web config
+    still reports the scrape job in the unchanged prometheus.yml that now lacks credentials."""
+    from .stack_files import StackFiles
+
+    stack = StackFiles(context, paths)
+    doc = Document("", context.root, "stack", "", [stack])
+    found: list[Finding] = []
+    for rule in context.rules_by_kind["stack"]:
+        found.extend(context.run(rule, doc, "the stack"))
+    scanned = {display_path(path, context.root) for path in context.scanned}
+    kept, seen = [], set()
+    for finding in found:
+        involved = {finding.path} | {path for path, *_ in finding.related}
+        key = (finding.rule_id, finding.path, finding.line, finding.column, finding.message)
+        if involved & scanned and key not in seen:
+            seen.add(key)
+            kept.append(finding)
+    for path in sorted({f.path for f in kept}):
+        source = next((d for d in stack.documents() if d.path == path), None)
+        if source is not None:
+            _mark_suppressed([f for f in kept if f.path == path], source.text)
+    return [f for f in kept if context.selection(f.rule_id)]
 
 
 def _hcl_duplicates(body, depth=0):
@@ -559,11 +630,17 @@ def _suppress(out: _File, text: str, selection: Selection) -> None:
                     p.end_column,
                 )
             )
+    _mark_suppressed(findings, text, suppressions)
+    out.findings = findings
+
+
+def _mark_suppressed(findings: list[Finding], text: str, suppressions=None) -> None:
+    if suppressions is None:
+        suppressions, _ = suppress.parse(text)
     for finding in findings:
         hit = suppress.find(suppressions, finding.rule_id, finding.line)
         if hit is not None:
             finding.suppression = hit.reason
-    out.findings = findings
 
 
 def scan(
@@ -601,6 +678,8 @@ def scan(
         if scanned.parse_error:
             result.parse_errors += 1
         every.extend(scanned.findings)
+    if rules_by_kind.get("stack"):
+        every.extend(_stack_findings(context, paths))
     every.sort(key=Finding.sort_key)
     assign_fingerprints(every)  # before the split: suppressing a finding keeps its identity
     for finding in every:

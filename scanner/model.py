@@ -16,6 +16,7 @@ KINDS = (
     "terraform",
     "dockerfile",
     "any",  # rules about the file itself (parse errors, suppressions), whatever its kind
+    "stack",  # rules that judge the files of a stack together (scanner/stack_files.py)
 )
 
 

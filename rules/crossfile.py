@@ -1,0 +1,818 @@
+"""Cross-file rules: what only shows when the compose service, the files it mounts, the flags
+it runs with and the nginx in front of it are read together (rules/stack.py builds that view).
+Each finding sits where the fix goes and names the other files' lines as related locations."""
+
+from __future__ import annotations
+
+import posixpath
+
+from promguard.rule import Rule
+
+from .stack import IMAGE_FILES, stack_model
+
+SEC = "https://prometheus.io/docs/operating/security/"
+WEB = "https://prometheus.io/docs/prometheus/latest/configuration/https/"
+TOOLKIT = "https://github.com/prometheus/exporter-toolkit/blob/master/docs/web-configuration.md"
+AMHA = "https://prometheus.io/docs/alerting/latest/https/#gossip-traffic"
+COMPOSE_PORTS = "https://docs.docker.com/reference/compose-file/services/#ports"
+PCLI = "https://prometheus.io/docs/prometheus/latest/command-line/prometheus/"
+
+_LABELS = {
+    "prometheus": "Prometheus",
+    "alertmanager": "Alertmanager",
+    "pushgateway": "Pushgateway",
+    "node_exporter": "node_exporter",
+    "blackbox_exporter": "blackbox_exporter",
+    "snmp_exporter": "snmp_exporter",
+    "cadvisor": "cAdvisor",
+}
+
+
+def place(item) -> tuple[str, int, int]:
+    """(path, line, column) of a compose item, a located node with its document, or a Proxy."""
+    doc = getattr(item, "doc", None)
+    path = doc.path if doc is not None and hasattr(doc, "path") else ""
+    return path, item.line, item.column
+
+
+def relate(finding, *places):
+    """Add related locations: (item_or_(path, line, column), message) pairs; repeated or
+    empty places are left out."""
+    for where, message in places:
+        if where is None:
+            continue
+        path, line, column = where if isinstance(where, tuple) else place(where)
+        entry = (path, line, column, message)
+        if path and entry not in finding.related and (path, line) != (finding.path, finding.line):
+            finding.related.append(entry)
+    return finding
+
+
+def _setting_place(setting):
+    return setting.item if setting is not None else None
+
+
+def _proxies_to(model, service):
+    return [p for p in model.proxies() if p.service is service]
+
+
+class ExposedWithoutAuth(Rule):
+    """One rule per program family; the subclasses set the programs and the severities."""
+
+    programs: tuple[str, ...] = ()
+    kinds = ("stack",)
+    precision = "high"
+    references = (SEC, TOOLKIT, COMPOSE_PORTS)
+    tags = ("authentication", "exposure")
+    cwe = ("CWE-306",)
+    fix = (
+        "Publish the port on 127.0.0.1 only (`127.0.0.1:9090:9090`) or not at all (`expose:`) "
+        "and reach it through an authenticating proxy, or give the program a --web.config.file "
+        "with basic_auth_users or client certificates (and TLS)."
+    )
+
+    def check(self, doc):
+        model = stack_model(doc)
+        for service in model.services:
+            if service.program not in self.programs:
+                continue
+            auth = service.authentication()
+            if auth is not None:
+                continue
+            proxies = [p for p in _proxies_to(model, service) if p.protected]
+            if proxies:
+                continue  # reachable around the proxy: ProxyBypass says so
+            for exposure in service.exposures():
+                yield self._finding(doc, service, exposure)
+
+    def _finding(self, doc, service, exposure):
+        label = _LABELS.get(service.program, service.program)
+        risky = service.risky_flags()
+        where = getattr(exposure, "spec", None)
+        how = f"publishes {exposure.spec()}" if where else "uses the host's network"
+        item = exposure.item if hasattr(exposure, "item") else exposure
+        message = (
+            f"service `{service.name}` ({label}) {how} and nothing asks for credentials: no "
+            "web config with basic_auth_users or client certificates, no authenticating proxy"
+        )
+        severity = None
+        if risky:
+            names = ", ".join(f"--{s.name}" for s in risky)
+            message += f"; with {names} anyone who reaches it can change or stop it"
+            severity = "critical"
+        finding = self.report(item.doc, item, message, severity=severity)
+        return relate(
+            finding,
+            *((_setting_place(s), f"--{s.name} is on here") for s in risky),
+        )
+
+
+class PrometheusExposed(ExposedWithoutAuth):
+    id = "XF01"
+    name = "prometheus-reachable-without-auth"
+    title = "Prometheus reachable with no authentication anywhere on the path"
+    severity = "high"
+    programs = ("prometheus",)
+    description = (
+        "A Prometheus service publishes its port on a non-loopback address (or runs on the "
+        "host's network), its --web.config.file asks for no credentials, and no nginx location "
+        "with authentication fronts it. Critical when --web.enable-admin-api, "
+        "--web.enable-lifecycle or a write receiver is on."
+    )
+    rationale = (
+        "Anyone who reaches the port reads every series and label (internal host names, "
+        "versions, business numbers), and with the admin API or lifecycle endpoints deletes "
+        "data or shuts the server down."
+    )
+
+
+class AlertmanagerExposed(ExposedWithoutAuth):
+    id = "XF02"
+    name = "alertmanager-reachable-without-auth"
+    title = "Alertmanager reachable with no authentication anywhere on the path"
+    severity = "high"
+    programs = ("alertmanager",)
+    description = (
+        "An Alertmanager service publishes its port on a non-loopback address (or runs on the "
+        "host's network) with no web-config authentication and no authenticating proxy."
+    )
+    rationale = (
+        "Anyone who reaches the API can create silences that mute every alert, or post fake "
+        "alerts, without leaving a trace of who did it."
+    )
+
+
+class PushgatewayExposed(ExposedWithoutAuth):
+    id = "XF03"
+    name = "pushgateway-reachable-without-auth"
+    title = "Pushgateway reachable with no authentication anywhere on the path"
+    severity = "high"
+    programs = ("pushgateway",)
+    description = (
+        "A Pushgateway service publishes its port on a non-loopback address with no web-config "
+        "authentication and no authenticating proxy; critical with --web.enable-admin-api."
+    )
+    rationale = (
+        "Anyone who reaches it pushes or overwrites the metrics that alerts are computed from, "
+        "and with the admin API wipes them."
+    )
+
+
+class ExporterExposed(ExposedWithoutAuth):
+    id = "XF04"
+    name = "exporter-reachable-from-outside"
+    title = "Exporter reachable from other machines"
+    severity = "medium"
+    programs = ("node_exporter", "cadvisor", "blackbox_exporter", "snmp_exporter")
+    description = (
+        "An exporter publishes its port on a non-loopback address, or runs on the host's network "
+        "without a loopback --web.listen-address, with no web-config authentication: medium for "
+        "node_exporter and cAdvisor, high for blackbox and snmp exporters, which probe any "
+        "target a request names."
+    )
+    rationale = (
+        "Host metrics describe the machine to an attacker; the blackbox and snmp exporters make "
+        "requests to whatever a caller asks for (server-side request forgery)."
+    )
+
+    def _finding(self, doc, service, exposure):
+        finding = super()._finding(doc, service, exposure)
+        if service.program in ("blackbox_exporter", "snmp_exporter"):
+            finding.severity = "high"
+            finding.message += "; it probes any target a request names"
+        return finding
+
+
+class ProxyBypass(Rule):
+    id = "XF05"
+    name = "authenticating-proxy-bypassed"
+    title = "Authenticating proxy bypassed by a published port"
+    severity = "high"
+    kinds = ("stack",)
+    description = (
+        "An nginx location in front of a service asks for authentication, but the service "
+        "also publishes its own port on a non-loopback address (or uses the host's network) "
+        "and asks for no credentials itself."
+    )
+    rationale = (
+        "The proxy only protects requests that go through it; the published port lets anyone "
+        "talk to the service directly, so the authentication is decoration."
+    )
+    fix = (
+        "Drop the service's `ports:` (use `expose:`) or bind it to 127.0.0.1, so that the "
+        "proxy is the only way in."
+    )
+    references = (SEC, COMPOSE_PORTS)
+    tags = ("authentication", "exposure")
+    cwe = ("CWE-288",)
+
+    def check(self, doc):
+        model = stack_model(doc)
+        for service in model.services:
+            proxies = [p for p in _proxies_to(model, service) if p.protected]
+            if not proxies or service.authentication() is not None:
+                continue
+            for exposure in service.exposures():
+                item = exposure.item if hasattr(exposure, "item") else exposure
+                proxy = proxies[0]
+                how = (
+                    f"publishes {exposure.spec()}"
+                    if hasattr(exposure, "spec")
+                    else ("uses the host's network")
+                )
+                finding = self.report(
+                    item.doc,
+                    item,
+                    f"service `{service.name}` sits behind an authenticating nginx location "
+                    f"but {how}: the proxy can be walked around",
+                )
+                yield relate(
+                    finding,
+                    (_directive_place(proxy), "the authenticating location that is bypassed"),
+                )
+
+
+def _directive_place(proxy) -> tuple[str, int, int]:
+    directive = proxy.location.directive
+    return proxy.doc.path, directive.line, directive.column
+
+
+class ForwardsMutatingEndpoints(Rule):
+    id = "XF06"
+    name = "proxy-forwards-admin-endpoints"
+    title = "Proxy forwards admin or lifecycle endpoints"
+    severity = "high"
+    kinds = ("stack",)
+    description = (
+        "nginx forwards /api/v1/admin/ or /-/quit and /-/reload to a Prometheus or Pushgateway "
+        "that runs with --web.enable-admin-api or --web.enable-lifecycle, and no location "
+        "denies those paths first."
+    )
+    rationale = (
+        "Every user the proxy lets in (often every employee, sometimes everyone) can delete "
+        "series or shut the server down through it."
+    )
+    fix = (
+        "Add `location ~ ^/(api/v1/admin|-/(quit|reload)) { deny all; }` (or return 403) in "
+        "front of the proxying location, or switch the flags off."
+    )
+    references = (SEC, PCLI)
+    tags = ("admin-api",)
+    cwe = ("CWE-306",)
+
+    _PATHS = {
+        "web.enable-admin-api": "/api/v1/admin/tsdb/delete_series",
+        "web.enable-lifecycle": "/-/quit",
+    }
+
+    def check(self, doc):
+        from .nginx import select_location
+
+        model = stack_model(doc)
+        for proxy in model.proxies():
+            service = proxy.service
+            for setting in service.risky_flags():
+                uri = self._PATHS.get(setting.name)
+                server = proxy.location.server
+                if uri is None or select_location(server, uri) is not proxy.location:
+                    continue
+                if _refuses(proxy.location):
+                    continue
+                directive = proxy.location.directive
+                finding = self.report(
+                    _Doc(proxy.doc.path),
+                    directive,
+                    f"location {' '.join(directive.args)} forwards {uri} to service "
+                    f"`{service.name}`, which runs with --{setting.name}",
+                    key_path=directive.path,
+                )
+                yield relate(finding, (setting.item, f"--{setting.name} is on here"))
+
+
+def _refuses(location) -> bool:
+    for directive in location.effective("deny"):
+        if directive.args and directive.args[0] == "all":
+            return True
+    own = location.directive.block or ()
+    return any(d.name == "return" and d.args and d.args[0].startswith("4") for d in own)
+
+
+class _Doc:
+    __slots__ = ("path",)
+
+    def __init__(self, path):
+        self.path = path
+
+
+class BasicAuthCleartext(Rule):
+    id = "XF07"
+    name = "basic-auth-over-cleartext"
+    title = "Basic auth over clear text"
+    severity = "high"
+    kinds = ("stack",)
+    description = (
+        "A service's web config sets basic_auth_users but no tls_server_config, and the service "
+        "publishes its port to other machines: passwords cross the network in clear text."
+    )
+    rationale = (
+        "Basic auth sends the password with every request, base64-encoded, not encrypted: "
+        "anyone on the path reads it and replays it."
+    )
+    fix = "Add tls_server_config (cert_file, key_file) to the web config, or terminate TLS in "
+    fix += "a proxy and stop publishing the port."
+    references = (TOOLKIT, WEB)
+    tags = ("tls", "authentication")
+    cwe = ("CWE-319", "CWE-523")
+
+    def check(self, doc):
+        model = stack_model(doc)
+        for service in model.services:
+            ref = service.web_config()
+            if ref is None or ref.doc is None or service.authentication() != "basic auth":
+                continue
+            if service.tls():
+                continue
+            exposures = service.exposures()
+            if not exposures:
+                continue
+            root = ref.doc.mappings()[0]
+            key = root.key_node("basic_auth_users")
+            finding = self.report(
+                ref.doc,
+                key,
+                f"`basic_auth_users` without `tls_server_config`, and service `{service.name}` "
+                "is reachable from other machines: passwords travel in clear text",
+            )
+            exposure = exposures[0]
+            yield relate(
+                finding,
+                (exposure.item if hasattr(exposure, "item") else exposure, "published here"),
+                (_setting_place(ref.setting), "the web config is given here"),
+            )
+
+
+class GossipExposed(Rule):
+    id = "XF08"
+    name = "gossip-exposed-without-tls"
+    title = "Alertmanager gossip published without TLS"
+    severity = "high"
+    kinds = ("stack",)
+    description = (
+        "An Alertmanager publishes its cluster port (9094, TCP or UDP) on a non-loopback "
+        "address, or runs on the host's network, with cluster gossip on and no "
+        "--cluster.tls-config."
+    )
+    rationale = (
+        "Anyone who reaches the gossip port can join the cluster and replicate silences into "
+        "it, muting every alert, without any credential."
+    )
+    fix = (
+        "Do not publish 9094 (peers reach each other on the compose network), or give "
+        "--cluster.tls-config a mutual-TLS file; set --cluster.listen-address= for a single "
+        "instance."
+    )
+    references = (AMHA,)
+    tags = ("tls", "exposure")
+    cwe = ("CWE-306", "CWE-319")
+
+    def check(self, doc):
+        model = stack_model(doc)
+        for service in model.services:
+            if service.program != "alertmanager" or service.invocation is None:
+                continue
+            listen = service.invocation.setting("cluster.listen-address")
+            if listen is not None and not listen.value.strip():
+                continue  # gossip switched off
+            tls = service.invocation.setting("cluster.tls-config")
+            if tls is not None and tls.value.strip():
+                continue
+            port = 9094
+            if listen is not None:
+                port = (
+                    int(listen.value.rpartition(":")[2] or 9094)
+                    if listen.value.rpartition(":")[2].isdigit()
+                    else 9094
+                )
+            seen = set()
+            for protocol in ("tcp", "udp"):
+                for exposure in service.exposures(port, protocol):
+                    item = exposure.item if hasattr(exposure, "item") else exposure
+                    if id(item) in seen:
+                        continue
+                    seen.add(id(item))
+                    yield self.report(
+                        item.doc,
+                        item,
+                        f"service `{service.name}` makes Alertmanager's gossip port {port} "
+                        "reachable from other machines without --cluster.tls-config",
+                    )
+
+
+class ClientsWithoutCredentials(Rule):
+    id = "XF09"
+    name = "client-without-credentials"
+    title = "Client not given the credentials its target now requires"
+    severity = "high"
+    kinds = ("stack",)
+    description = (
+        "The web config of a service requires basic auth or TLS, but a client in the stack "
+        "still talks to it without: a Prometheus alerting.alertmanagers entry or scrape job "
+        "that names the service without basic_auth (or authorization, oauth2) or without "
+        "`scheme: https`, or a compose healthcheck that calls it over plain HTTP without "
+        "credentials."
+    )
+    rationale = (
+        "The requests fail with 401 or a TLS error: alerts are silently not delivered, the "
+        "scrape shows the target down, the healthcheck keeps the container unhealthy."
+    )
+    fix = (
+        "Give the client the same credentials (basic_auth with password_file) and "
+        "`scheme: https` with the CA in tls_config."
+    )
+    references = (WEB, "https://prometheus.io/docs/prometheus/latest/configuration/configuration/")
+    tags = ("authentication", "availability")
+    cwe = ("CWE-1188",)
+
+    def check(self, doc):
+        model = stack_model(doc)
+        for service in model.services:
+            if service.program != "prometheus":
+                continue
+            ref = service.files().get("config.file")
+            if ref is None or ref.doc is None:
+                continue
+            root = ref.doc.mappings()[0] if ref.doc.mappings() else None
+            if root is None:
+                continue
+            yield from self._alerting(model, ref.doc, root)
+            yield from self._scrapes(model, ref.doc, root)
+        for service in model.services:
+            yield from self._healthcheck(service)
+
+    def _clients(self, root, section, key):
+        from promguard.parsers.yaml_tree import Mapping, Sequence
+
+        container = root.get(section)
+        if section == "alerting":
+            container = container.get("alertmanagers") if isinstance(container, Mapping) else None
+        else:
+            container = root.get(key)
+        if not isinstance(container, Sequence):
+            return
+        for client in container:
+            if isinstance(client, Mapping):
+                yield client
+
+    def _targets(self, client):
+        from promguard.parsers.yaml_tree import Mapping, Scalar, Sequence
+
+        statics = client.get("static_configs")
+        for static in statics if isinstance(statics, Sequence) else ():
+            targets = static.get("targets") if isinstance(static, Mapping) else None
+            for target in targets if isinstance(targets, Sequence) else ():
+                if isinstance(target, Scalar):
+                    yield target
+
+    def _judge(self, model, doc, client, what):
+        for target in self._targets(client):
+            host, _, port = target.text.rpartition(":")
+            service = model.resolve(host or target.text)
+            if service is None:
+                continue
+            ref = service.web_config()
+            auth = service.authentication()
+            if ref is None or ref.doc is None:
+                continue
+            has_creds = any(
+                client.get(k) is not None for k in ("basic_auth", "authorization", "oauth2")
+            )
+            https = client.text("scheme") == "https"
+            missing = []
+            if auth == "basic auth" and not has_creds:
+                missing.append("credentials")
+            if service.tls() and not https:
+                missing.append("`scheme: https`")
+            if not missing:
+                continue
+            finding = self.report(
+                doc,
+                target,
+                f"{what} sends to service `{service.name}` without {' and '.join(missing)}, "
+                "but its web config requires them: the requests fail",
+            )
+            yield relate(finding, (ref.doc.mappings()[0] and _key_place(ref.doc), "required here"))
+
+    def _alerting(self, model, doc, root):
+        for client in self._clients(root, "alerting", "alertmanagers"):
+            yield from self._judge(model, doc, client, "alerting")
+
+    def _scrapes(self, model, doc, root):
+        for client in self._clients(root, "scrape_configs", "scrape_configs"):
+            name = client.text("job_name") or "a scrape job"
+            yield from self._judge(model, doc, client, f"scrape job `{name}`")
+
+    def _healthcheck(self, service):
+        if service.authentication() is None or service.web_config() is None:
+            return
+        raw = service.service.raw.get("healthcheck")
+        if raw is None:
+            return
+        node, doc = raw
+        test = node.get("test") if hasattr(node, "get") else None
+        words = [test] if hasattr(test, "text") else list(test or [])
+        for word in words:
+            text = getattr(word, "text", "") or ""
+            if "http://" in text or "/-/healthy" in text or "/-/ready" in text:
+                if "@" in text or "--user" in text or "Authorization" in text:
+                    return
+                ref = service.web_config()
+                finding = self.report(
+                    doc,
+                    word,
+                    f"the healthcheck of service `{service.name}` calls it without the "
+                    "credentials its web config requires: the container never becomes healthy",
+                )
+                yield relate(finding, (_key_place(ref.doc), "required here"))
+                return
+
+
+def _key_place(doc):
+    root = doc.mappings()[0] if doc is not None and doc.mappings() else None
+    if root is None:
+        return None
+    key = root.key_node("basic_auth_users") or root.key_node("tls_server_config")
+    return (doc.path, key.line, key.column) if key is not None else None
+
+
+class FileNotMounted(Rule):
+    id = "XF10"
+    name = "referenced-file-not-mounted"
+    title = "A file the program is told to read is not in the container"
+    severity = "high"
+    kinds = ("stack",)
+    description = (
+        "A flag (--config.file, --web.config.file, --cluster.tls-config) names a path that no "
+        "volume, secret or config of the service provides and the image does not ship."
+    )
+    rationale = (
+        "The program stops at start-up because the file is missing; or, when the file is "
+        "mounted at another path, the TLS and authentication it holds silently never apply."
+    )
+    fix = (
+        "Mount the file at the path the flag names (`./web-config.yml:/etc/prometheus/"
+        "web-config.yml:ro`), or point the flag at where it is mounted."
+    )
+    references = (WEB, "https://docs.docker.com/engine/storage/bind-mounts/")
+    tags = ("configuration", "availability")
+    cwe = ("CWE-1188",)
+
+    def check(self, doc):
+        model = stack_model(doc)
+        for service in model.services:
+            for flag, ref in sorted(service.files().items()):
+                if ref.setting is not None and ref.mount is None and ref.path not in IMAGE_FILES:
+                    yield self._flag(service, flag, ref)
+                if ref.doc is not None:
+                    yield from self._inner_files(service, ref)
+            yield from self._env_files(service)
+
+    def _flag(self, service, flag, ref):
+        elsewhere = _mounted_elsewhere(service, ref.path)
+        message = (
+            f"--{flag}={ref.setting.value.strip()} names {ref.path}, which no volume, "
+            f"secret or config of service `{service.name}` provides"
+        )
+        if elsewhere is not None:
+            message += f"; a file of that name is mounted at {elsewhere.target}"
+        finding = self.report(ref.setting.item.doc, ref.setting.item, message)
+        if elsewhere is not None:
+            relate(finding, (elsewhere.item, "mounted here instead"))
+        return finding
+
+    def _inner_files(self, service, ref):
+        """*_file keys of a config the service reads: relative paths are read from the
+        config file's own folder in the container."""
+        from promguard.parsers.yaml_tree import scalars
+
+        folder = posixpath.dirname(ref.path)
+        for root in ref.doc.mappings():
+            for node in scalars(root):
+                key = node.path.rsplit(".", 1)[-1]
+                value = node.text.strip()
+                if not key.endswith("_file") or key in _WRITTEN_FILES or not value:
+                    continue
+                if "$" in value or "{{" in value:
+                    continue  # filled in where it is deployed
+                path = posixpath.normpath(posixpath.join(folder, value))
+                if service.mount_for(path) is not None or path in IMAGE_FILES:
+                    continue
+                finding = self.report(
+                    ref.doc,
+                    node,
+                    f"`{key}: {value}` is {path} in service `{service.name}`, which no volume, "
+                    "secret or config provides",
+                )
+                yield relate(
+                    finding,
+                    (ref.mount.item if ref.mount else None, "the config file is mounted here"),
+                )
+
+    def _env_files(self, service):
+        """Grafana's GF_<NAME>__FILE variables name a file to read the setting from."""
+        for name, item in sorted(service.service.environment.items()):
+            value = (item.value or "").strip()
+            if not name.endswith("__FILE") or not value.startswith("/") or "$" in value:
+                continue
+            if service.mount_for(value) is None:
+                yield self.report(
+                    item.doc,
+                    item,
+                    f"{name}={value}: no volume, secret or config of service "
+                    f"`{service.name}` provides that file",
+                )
+
+
+# Files a program writes rather than reads.
+_WRITTEN_FILES = frozenset(("query_log_file", "scrape_failure_log_file"))
+
+
+def _mounted_elsewhere(service, path):
+    name = posixpath.basename(path)
+    for mount in service.mounts:
+        if mount.target and posixpath.basename(mount.target) == name:
+            return mount
+    return None
+
+
+class DefaultCredentialsExposed(Rule):
+    id = "XF13"
+    name = "default-credentials-exposed"
+    title = "Grafana with its default admin password, reachable from other machines"
+    severity = "critical"
+    kinds = ("stack",)
+    description = (
+        "A Grafana service keeps the admin password `admin` (no GF_SECURITY_ADMIN_PASSWORD or "
+        "its __FILE twin, no grafana.ini of its own, or the value `admin`) and publishes its "
+        "port on a non-loopback address or runs on the host's network."
+    )
+    rationale = (
+        "admin/admin on a reachable login page is found by scanners within hours; the admin "
+        "reads every data source's credentials and queries Prometheus through them."
+    )
+    fix = (
+        "Set GF_SECURITY_ADMIN_PASSWORD__FILE to a mounted secret, and publish Grafana only "
+        "behind a proxy or on 127.0.0.1."
+    )
+    references = (
+        "https://grafana.com/docs/grafana/latest/setup-grafana/configure-grafana/#admin_password",
+        SEC,
+    )
+    tags = ("authentication", "exposure")
+    cwe = ("CWE-1392", "CWE-306")
+
+    def check(self, doc):
+        from .programs import _own_config
+
+        model = stack_model(doc)
+        for service in model.services:
+            inv = service.invocation
+            if service.program != "grafana" or inv is None:
+                continue
+            env = service.service.environment
+            if "GF_SECURITY_ADMIN_PASSWORD__FILE" in env:
+                continue
+            value = env.get("GF_SECURITY_ADMIN_PASSWORD")
+            if value is not None and (value.source == "unset" or value.value.strip() != "admin"):
+                continue
+            if value is None and _own_config(inv):
+                continue
+            for exposure in service.exposures():
+                item = exposure.item if hasattr(exposure, "item") else exposure
+                how = (
+                    f"publishes {exposure.spec()}"
+                    if hasattr(exposure, "spec")
+                    else ("uses the host's network")
+                )
+                finding = self.report(
+                    item.doc,
+                    item,
+                    f"service `{service.name}` (Grafana) {how} and still has the admin "
+                    "password `admin`",
+                )
+                if value is not None:
+                    yield relate(finding, (value, "the admin password is set here"))
+                    continue
+                key = service.service.key
+                yield relate(
+                    finding,
+                    (
+                        (service.service.doc.path, key.line, key.column),
+                        "no GF_SECURITY_ADMIN_PASSWORD for this service",
+                    ),
+                )
+
+
+class SecretsCopiedIntoImage(Rule):
+    id = "XF14"
+    name = "inline-secrets-copied-into-image"
+    title = "A config with plaintext secrets is copied into an image"
+    severity = "high"
+    kinds = ("stack",)
+    description = (
+        "A Dockerfile COPY or ADD puts a prometheus.yml or alertmanager.yml that holds a "
+        "plaintext secret (password, token, webhook URL) into the image."
+    )
+    rationale = (
+        "Every layer of an image is readable by anyone who can pull it (a registry, a CI cache, "
+        "a laptop): the secret is published with the image and stays in its history."
+    )
+    fix = (
+        "Use the *_file variant of the field and mount the secret at run time (compose "
+        "`secrets:`), or keep the config out of the image and mount it."
+    )
+    references = (
+        "https://docs.docker.com/build/building/secrets/",
+        "https://cheatsheetseries.owasp.org/cheatsheets/Docker_Security_Cheat_Sheet.html",
+    )
+    tags = ("secrets",)
+    cwe = ("CWE-538", "CWE-798")
+
+    def check(self, doc):
+        import os
+
+        model = stack_model(doc)
+        for dockerfile, context in model.dockerfiles():
+            parsed = dockerfile.roots[0] if dockerfile.roots else None
+            for instruction in parsed.instructions if parsed is not None else ():
+                if instruction.keyword not in ("COPY", "ADD") or "from" in instruction.flags:
+                    continue
+                for source in instruction.args[:-1]:
+                    text = source.text or ""
+                    if "://" in text or any(c in text for c in "*?[$"):
+                        continue
+                    host = os.path.normpath(os.path.join(context, text))
+                    for config, secret in _inline_secrets(model, host):
+                        finding = self.report(
+                            dockerfile,
+                            source,
+                            f"{instruction.keyword} puts {config.path} into the image, and it "
+                            f"holds a plaintext secret (`{secret.path}`)",
+                        )
+                        yield relate(
+                            finding,
+                            ((config.path, secret.line, secret.column), "the secret is here"),
+                        )
+                        break
+
+
+def _inline_secrets(model, host):
+    """(document, first secret value) for a prometheus or alertmanager config at ``host``, or
+    inside the folder ``host`` (a few files)."""
+    import os
+
+    paths = [host]
+    if os.path.isdir(host):
+        try:
+            paths = [os.path.join(host, n) for n in sorted(os.listdir(host))[:50]]
+        except OSError:
+            paths = []
+    for path in paths:
+        config = model.files.load(path) if os.path.isfile(path) else None
+        if config is None or config.kind not in ("prometheus", "alertmanager"):
+            continue
+        from promguard.schema import secrets
+
+        from .common import env_references
+
+        schema = _schema_of(config.kind)
+        for root in config.mappings():
+            for _key, value, _spec in secrets(root, schema):
+                if not env_references(value.text):
+                    yield config, value
+                    break
+
+
+def _schema_of(kind):
+    if kind == "prometheus":
+        from .prometheus_schema import PROMETHEUS
+
+        return PROMETHEUS
+    from .alertmanager_schema import ALERTMANAGER
+
+    return ALERTMANAGER
+
+
+RULES = (
+    PrometheusExposed,
+    AlertmanagerExposed,
+    PushgatewayExposed,
+    ExporterExposed,
+    ProxyBypass,
+    ForwardsMutatingEndpoints,
+    BasicAuthCleartext,
+    GossipExposed,
+    ClientsWithoutCredentials,
+    FileNotMounted,
+    DefaultCredentialsExposed,
+    SecretsCopiedIntoImage,
+)

@@ -1,0 +1,409 @@
+"""The stack as one model, for the cross-file rules: each compose service with the program it
+runs, the ports it can be reached on, the host files it mounts and the config files its flags
+name, parsed; and the nginx configurations in front of them with their targets resolved to
+those services.
+
+Built once per scan from scanner/stack_files.py and kept in the stack document's cache.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+
+from promguard.services import DEFAULT_PORTS, is_loopback
+
+# Flags that name a file the program reads, with the kind promguard parses it as.
+FILE_FLAGS = {
+    "prometheus": (("config.file", "prometheus"), ("web.config.file", "webconfig")),
+    "alertmanager": (
+        ("config.file", "alertmanager"),
+        ("web.config.file", "webconfig"),
+        ("cluster.tls-config", None),
+    ),
+    "pushgateway": (("web.config.file", "webconfig"),),
+    "node_exporter": (("web.config.file", "webconfig"),),
+    "blackbox_exporter": (("config.file", None), ("web.config.file", "webconfig")),
+}
+# What each program reads when the flag is not given, and whether its image ships the file.
+DEFAULT_FILES = {
+    ("prometheus", "config.file"): "/etc/prometheus/prometheus.yml",
+    ("alertmanager", "config.file"): "/etc/alertmanager/alertmanager.yml",
+    ("blackbox_exporter", "config.file"): "/etc/blackbox_exporter/config.yml",
+}
+# Files the official images contain, so a flag naming them needs no mount.
+IMAGE_FILES = frozenset(
+    (
+        "/etc/prometheus/prometheus.yml",
+        "/etc/alertmanager/alertmanager.yml",
+        "/etc/blackbox_exporter/config.yml",
+    )
+)
+_LISTEN_FLAGS = {"oauth2-proxy": "http-address"}
+# The working directory of the official images: relative flag values are read from there.
+_WORKDIRS = {"prometheus": "/prometheus", "alertmanager": "/alertmanager"}
+
+
+def stack_model(doc) -> Model:
+    model = doc.cache.get("stack")
+    if model is None:
+        model = doc.cache["stack"] = Model(doc.roots[0])
+    return model
+
+
+class Mount:
+    """Something that puts a file or folder at ``target`` in the container."""
+
+    __slots__ = ("target", "host", "item", "kind")
+
+    def __init__(self, target: str, host: str | None, item, kind: str):
+        self.target = posixpath.normpath(target) if target else target
+        self.host = host  # absolute host path, when it is a host file or folder
+        self.item = item  # where it is written in the compose file
+        self.kind = kind  # bind | volume | secret | config | tmpfs
+
+
+class FileRef:
+    """A file a program reads: the flag or key naming it, the path in the container, the host
+    file behind it (when a mount provides it) and the parsed document."""
+
+    __slots__ = ("setting", "path", "mount", "host", "doc", "kind")
+
+    def __init__(self, setting, path, mount, host, doc, kind):
+        self.setting, self.path, self.mount = setting, path, mount
+        self.host, self.doc, self.kind = host, doc, kind
+
+
+class StackService:
+    def __init__(self, model, project, service, invocation, program):
+        self.model = model
+        self.project = project
+        self.service = service
+        self.name = service.name
+        self.invocation = invocation
+        self.program = program
+        self.mounts = _mounts(project, service)
+        self._files: dict | None = None
+
+    def __repr__(self):
+        return f"StackService({self.name}, {self.program})"
+
+    # where it listens and who can reach it
+
+    @property
+    def listen(self) -> tuple[str, int | None]:
+        """(host, port) the program listens on inside the container."""
+        flag_name = _LISTEN_FLAGS.get(self.program or "", "web.listen-address")
+        setting = self.invocation.setting(flag_name) if self.invocation else None
+        default = DEFAULT_PORTS.get(self.program or "")
+        if self.program == "grafana":
+            port = self.service.environment.get("GF_SERVER_HTTP_PORT")
+            return "", _int(port.value) if port is not None else default
+        if setting is None:
+            return ("127.0.0.1" if self.program == "oauth2-proxy" else ""), default
+        host, _, port = setting.value.rpartition(":")
+        return host.strip("[]"), _int(port) or default
+
+    @property
+    def host_network(self):
+        mode = self.service.field("network_mode")
+        return mode if mode is not None and mode.value.strip() == "host" else None
+
+    def exposures(self, port: int | None = None, protocol: str = "tcp") -> list:
+        """The compose ports (or the network_mode: host item) that make the program's port
+        (or ``port``) reachable from other machines."""
+        host, listen = self.listen
+        port = port or listen
+        if port is None or (host and is_loopback(host)):
+            return []
+        found = [
+            p
+            for p in self.service.ports
+            if not p.loopback
+            and (p.all_interfaces or not is_loopback(p.host_ip or ""))
+            and port in p.target_ports()
+            and p.protocol == protocol
+        ]
+        network = self.host_network
+        if network is not None and not found:
+            found.append(network)
+        return found
+
+    # files
+
+    def mount_for(self, path: str) -> Mount | None:
+        """The mount that provides ``path`` in the container (the deepest one)."""
+        path = posixpath.normpath(path)
+        best = None
+        for mount in self.mounts:
+            if mount.target and (path == mount.target or path.startswith(mount.target + "/")):
+                if best is None or len(mount.target) > len(best.target):
+                    best = mount
+        return best
+
+    def host_file(self, path: str) -> tuple[Mount | None, str | None]:
+        mount = self.mount_for(path)
+        if mount is None or mount.host is None:
+            return mount, None
+        rest = posixpath.relpath(posixpath.normpath(path), mount.target)
+        if rest == ".":
+            return mount, mount.host
+        return mount, os.path.normpath(os.path.join(mount.host, rest))
+
+    def container_path(self, value: str) -> str:
+        if value.startswith("/"):
+            return posixpath.normpath(value)
+        return posixpath.normpath(posixpath.join(_WORKDIRS.get(self.program or "", "/"), value))
+
+    def files(self) -> dict[str, FileRef]:
+        """The files the program's flags name (and the config file it reads by default), by
+        flag name."""
+        if self._files is not None:
+            return self._files
+        self._files = {}
+        for flag, kind in FILE_FLAGS.get(self.program or "", ()):
+            setting = self.invocation.setting(flag) if self.invocation else None
+            if setting is not None and not setting.value.strip():
+                continue  # an empty value switches the file off
+            if setting is None:
+                default = DEFAULT_FILES.get((self.program, flag))
+                if default is None:
+                    continue
+                path = default
+            else:
+                path = self.container_path(setting.value.strip())
+            mount, host = self.host_file(path)
+            doc = None
+            if host is not None and os.path.isfile(host):
+                doc = self.model.files.load(host, kind) if kind else None
+            self._files[flag] = FileRef(setting, path, mount, host, doc, kind)
+        return self._files
+
+    def web_config(self):
+        ref = self.files().get("web.config.file")
+        return ref if ref is not None and ref.setting is not None else None
+
+    def authentication(self) -> str | None:
+        """What the program's own web config asks of a client: "basic auth", "client
+        certificates", or None. Unknown (a web config promguard cannot read) counts as
+        asking, so that a finding is never made on a guess."""
+        ref = self.web_config()
+        if ref is None:
+            return None
+        if ref.doc is None:
+            return "an unread web config"
+        root = _mapping(ref.doc)
+        if root is None:
+            return None
+        users = root.get("basic_auth_users")
+        if users is not None and getattr(users, "entries", None):
+            return "basic auth"
+        tls = root.get("tls_server_config")
+        auth_type = tls.text("client_auth_type") if hasattr(tls, "text") else None
+        if auth_type in ("RequireAndVerifyClientCert", "RequireAnyClientCert"):
+            return "client certificates"
+        return None
+
+    def tls(self) -> bool:
+        ref = self.web_config()
+        if ref is None:
+            return False
+        if ref.doc is None:
+            return True  # not read: no guess
+        root = _mapping(ref.doc)
+        return root is not None and root.get("tls_server_config") is not None
+
+    def risky_flags(self) -> list:
+        """The flags that let a client change or stop the program, or write data."""
+        names = {
+            "prometheus": (
+                "web.enable-admin-api",
+                "web.enable-lifecycle",
+                "web.enable-remote-write-receiver",
+                "web.enable-otlp-receiver",
+            ),
+            "pushgateway": ("web.enable-admin-api", "web.enable-lifecycle"),
+            "alertmanager": (),
+        }.get(self.program or "", ())
+        found = []
+        for name in names:
+            if self.invocation is not None and self.invocation.is_on(name):
+                setting = self.invocation.setting(name)
+                if setting is not None:
+                    found.append(setting)
+        return found
+
+
+class Model:
+    def __init__(self, files):
+        from .invocation import compose_invocations
+
+        self.files = files
+        self._proxies: list[Proxy] | None = None
+        self.services: list[StackService] = []
+        for project, doc in files.compose_projects():
+            invocations = {inv.service.name: inv for inv in compose_invocations(doc)}
+            for service in project.services.values():
+                inv = invocations.get(service.name)
+                program = inv.program if inv is not None else _image_program(service)
+                self.services.append(StackService(self, project, service, inv, program))
+
+    def proxies(self) -> list[Proxy]:
+        """Every nginx location (in a scanned nginx file, or in one an nginx service mounts)
+        whose proxy_pass reaches a service of the stack."""
+        if self._proxies is not None:
+            return self._proxies
+        from promguard.nginx_model import build_model
+
+        from .nginx import at, protected
+
+        self._proxies = []
+        for doc in self.nginx_documents():
+            config = doc.roots[0] if doc.roots else None
+            if config is None:
+                continue
+            nginx = build_model(config, resolve=self.resolve)
+            for location in nginx.locations():
+                target = location.target
+                if location.in_if or target is None:
+                    continue
+                hosts = [target.host] + [s.rpartition(":")[0] for s in target.servers]
+                for host in hosts:
+                    service = self.resolve(host) if host else None
+                    if service is not None:
+                        where = at(doc, location.directive)
+                        self._proxies.append(Proxy(where, location, service, protected(location)))
+                        break
+        return self._proxies
+
+    def dockerfiles(self) -> list:
+        """(Dockerfile document, build context folder): scanned Dockerfiles (their folder is
+        the context) and those the compose services build."""
+        found = {
+            d.abspath: (d, os.path.dirname(d.abspath)) for d in self.files.documents("dockerfile")
+        }
+        for service in self.services:
+            build = service.service.raw.get("build")
+            if build is None:
+                continue
+            node, _ = build
+            context = node.text if hasattr(node, "text") and isinstance(node.text, str) else None
+            dockerfile = "Dockerfile"
+            if hasattr(node, "get"):
+                context = node.text("context") or "."
+                dockerfile = node.text("dockerfile") or "Dockerfile"
+            if not context or "://" in context or "$" in context:
+                continue
+            folder = os.path.normpath(os.path.join(service.project.folder, context))
+            path = os.path.normpath(os.path.join(folder, dockerfile))
+            doc = self.files.load(path, "dockerfile")
+            if doc is not None:
+                found[doc.abspath] = (doc, folder)
+        return [found[p] for p in sorted(found)]
+
+    def nginx_documents(self) -> list:
+        docs = {d.abspath: d for d in self.files.documents("nginx")}
+        for service in self.services:
+            if service.program != "nginx" and "nginx" not in _image_name(service.service):
+                continue
+            for mount in service.mounts:
+                if mount.host is None or not mount.target.startswith("/etc/nginx"):
+                    continue
+                for path in _conf_files(mount.host):
+                    doc = self.files.load(path, "nginx")
+                    if doc is not None:
+                        docs.setdefault(doc.abspath, doc)
+        return [docs[p] for p in sorted(docs)]
+
+    def resolve(self, host: str, port: int | None = None) -> StackService | None:
+        """The service a host name means on the compose network: its service name,
+        container_name, hostname or a network alias."""
+        host = (host or "").lower()
+        for service in self.services:
+            if host in _names(service):
+                return service
+        return None
+
+
+class Proxy:
+    """An nginx location that forwards to a service of the stack."""
+
+    __slots__ = ("doc", "location", "service", "protected")
+
+    def __init__(self, doc, location, service, protected):
+        self.doc = doc  # the nginx file the location is written in
+        self.location = location
+        self.service = service
+        self.protected = protected  # authentication or an access rule in force there
+
+
+def _image_name(service) -> str:
+    image = service.image
+    return image.value.lower() if image is not None else ""
+
+
+def _conf_files(host: str) -> list[str]:
+    """A mounted nginx.conf, or the .conf files of a mounted conf.d folder (a bounded few)."""
+    if os.path.isfile(host):
+        return [host]
+    try:
+        names = sorted(os.listdir(host))
+    except OSError:
+        return []
+    return [os.path.join(host, n) for n in names if n.endswith(".conf")][:50]
+
+
+def _names(stack_service) -> set[str]:
+    service = stack_service.service
+    names = {service.name.lower()}
+    for field in ("container_name", "hostname"):
+        item = service.field(field)
+        if item is not None:
+            names.add(item.value.lower())
+    return names
+
+
+def _image_program(service):
+    from promguard.services import parse_image
+
+    image = service.image
+    return parse_image(image.value).program if image is not None else None
+
+
+def _int(text) -> int | None:
+    text = (text or "").strip()
+    return int(text) if text.isdigit() and len(text) <= 5 else None
+
+
+def _mapping(doc):
+    roots = doc.mappings() if doc is not None else []
+    return roots[0] if roots else None
+
+
+def _mounts(project, service) -> list[Mount]:
+    from .compose import host_source
+
+    class _Doc:  # host_source reads named volumes from doc.compose
+        compose = project
+
+    mounts = []
+    for volume in service.volumes:
+        host = host_source(_Doc, volume) if volume.type in ("bind", "volume") else None
+        if volume.type == "bind" and volume.host_path:
+            host = volume.host_path
+        elif host is not None and not os.path.isabs(host):
+            host = os.path.normpath(os.path.join(project.folder, host))
+        mounts.append(Mount(volume.target, host, volume.item, volume.type))
+    for kind, declared in (("secret", project.secrets), ("config", project.configs)):
+        for item in service.items(kind + "s"):
+            target = item.node.text("target") if hasattr(item.node, "text") else None
+            name = item.value
+            if not target:
+                target = f"/run/secrets/{name}" if kind == "secret" else f"/{name}"
+            elif kind == "secret" and not target.startswith("/"):
+                target = f"/run/secrets/{target}"
+            top = declared.get(name)
+            source = top.node.text("file") if top is not None and hasattr(top.node, "text") else ""
+            host = os.path.normpath(os.path.join(project.folder, source)) if source else None
+            mounts.append(Mount(target, host, item, kind))
+    return mounts

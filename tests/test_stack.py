@@ -1,0 +1,101 @@
+"""The stack: cross-file rules see the compose file, what it mounts and the nginx in front, in
+a scan of the whole folder and in a pre-commit scan of a few files alike."""
+
+import subprocess
+
+COMPOSE = """\
+services:
+  prometheus:
+    image: prom/prometheus:v3.5.0
+    command:
+      - --config.file=/etc/prometheus/prometheus.yml
+      - --web.config.file=/etc/prometheus/web-config.yml
+    ports:
+      - "9090:9090"
+    volumes:
+      - ./prometheus:/etc/prometheus:ro
+  alertmanager:
+    image: prom/alertmanager:v0.28.1
+    command:
+      - --config.file=/etc/alertmanager/alertmanager.yml
+      - --web.config.file=/etc/alertmanager/web.yml
+    volumes:
+      - ./alertmanager:/etc/alertmanager:ro
+"""
+PROMETHEUS = """\
+alerting:
+  alertmanagers:
+    - static_configs:
+        - targets: ["alertmanager:9093"]
+"""
+WEB_NO_AUTH = "http_server_config:\n  http2: true\n"
+AM_WEB = "basic_auth_users:\n  alice: $2y$10$abcdefghijklmnopqrstuv\ntls_server_config:\n  cert_file: a.crt\n  key_file: a.key\n"
+AM = "route:\n  receiver: r\nreceivers:\n  - name: r\n"
+
+
+def make_stack(root):
+    (root / "prometheus").mkdir()
+    (root / "alertmanager").mkdir()
+    (root / "docker-compose.yml").write_text(COMPOSE)
+    (root / "prometheus" / "prometheus.yml").write_text(PROMETHEUS)
+    (root / "prometheus" / "web-config.yml").write_text(WEB_NO_AUTH)
+    (root / "alertmanager" / "alertmanager.yml").write_text(AM)
+    (root / "alertmanager" / "web.yml").write_text(AM_WEB)
+    (root / "alertmanager" / "a.crt").write_text("x")
+    (root / "alertmanager" / "a.key").write_text("x")
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+
+
+def cross(result, path=None):
+    return sorted(
+        (f.path, f.line, f.rule_id)
+        for f in result.findings
+        if f.rule_id.startswith("XF") and (path is None or f.path == path)
+    )
+
+
+def test_a_file_scanned_alone_gets_the_same_cross_file_findings(scan, tmp_path):
+    make_stack(tmp_path)
+    whole = scan(tmp_path, root=tmp_path)
+    assert cross(whole) == [
+        ("docker-compose.yml", 8, "XF01"),
+        ("prometheus/prometheus.yml", 4, "XF09"),
+    ]
+    alone = scan(tmp_path / "docker-compose.yml", root=tmp_path)
+    assert cross(alone) == cross(whole, "docker-compose.yml")
+    config = scan(tmp_path / "prometheus" / "prometheus.yml", root=tmp_path)
+    assert cross(config) == cross(whole, "prometheus/prometheus.yml")
+
+
+def test_a_changed_file_reports_the_cross_file_findings_it_causes(scan, tmp_path):
+    # Adding basic auth to Alertmanager's web config breaks the unchanged alerting section.
+    make_stack(tmp_path)
+    result = scan(tmp_path / "alertmanager" / "web.yml", root=tmp_path)
+    (finding,) = [f for f in result.findings if f.rule_id == "XF09"]
+    assert (finding.path, finding.line) == ("prometheus/prometheus.yml", 4)
+    assert ("alertmanager/web.yml", 1, 1, "required here") in finding.related
+    assert "without credentials and `scheme: https`" in finding.message
+
+
+def test_context_is_not_read_outside_the_repository(scan, tmp_path):
+    (tmp_path / "outer").mkdir()
+    make_stack(tmp_path / "outer")
+    inner = tmp_path / "outer" / "nested"
+    inner.mkdir()
+    (inner / "prometheus.yml").write_text(PROMETHEUS)
+    subprocess.run(["git", "init", "-q", str(inner)], check=True)  # its own repository
+    result = scan(inner / "prometheus.yml", root=tmp_path)
+    assert cross(result) == []
+
+
+def test_a_cross_file_finding_can_be_suppressed_where_it_is(scan, tmp_path):
+    make_stack(tmp_path)
+    compose = tmp_path / "docker-compose.yml"
+    compose.write_text(
+        COMPOSE.replace(
+            '- "9090:9090"', '- "9090:9090"  # promguard: ignore[XF01] only on the lab network'
+        )
+    )
+    result = scan(tmp_path, root=tmp_path)
+    assert [f.rule_id for f in result.suppressed if f.rule_id.startswith("XF")] == ["XF01"]
+    assert cross(result, "docker-compose.yml") == []
