@@ -29,7 +29,13 @@ alerting:
         - targets: ["alertmanager:9093"]
 """
 WEB_NO_AUTH = "http_server_config:\n  http2: true\n"
-AM_WEB = "basic_auth_users:\n  alice: $2y$10$abcdefghijklmnopqrstuv\ntls_server_config:\n  cert_file: a.crt\n  key_file: a.key\n"
+AM_WEB = """\
+basic_auth_users:
+  alice: $2y$10$abcdefghijklmnopqrstuv
+tls_server_config:
+  cert_file: a.crt
+  key_file: a.key
+"""
 AM = "route:\n  receiver: r\nreceivers:\n  - name: r\n"
 
 

@@ -215,10 +215,9 @@ resource "aws_security_group" "sg" {
 
 
 def test_values_that_double_at_every_step_stay_bounded(tmp_path):
-    steps = "\n".join(
-        f'  l{i} = [local.l{i + 1}, local.l{i + 1}]\n  s{i} = "${{local.s{i + 1}}}${{local.s{i + 1}}}"'
-        for i in range(40)
-    )
+    lists = [f"  l{i} = [local.l{i + 1}, local.l{i + 1}]" for i in range(40)]
+    strings = [f'  s{i} = "${{local.s{i + 1}}}${{local.s{i + 1}}}"' for i in range(40)]
+    steps = "\n".join(lists + strings)
     module = load(tmp_path, {"main.tf": f'locals {{\n{steps}\n  l40 = [1]\n  s40 = "ab"\n}}\n'})
     assert value(module, "local.l0").size <= MAX_VALUE_NODES  # the big parts became unknown
     assert value(module, "local.s0").value is UNKNOWN
