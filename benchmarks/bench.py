@@ -207,6 +207,13 @@ def bench_startup(python: str, runs: int) -> dict:
             tail = ["-m", "promguard", "scan", "prometheus.yml"]
         imports = import_times(python, tail, tmp)
         bare_imports = import_times(python, ["-c", "import yaml"], tmp, top=0)
+        # As pre-commit runs it inside a stack: the file alone on the command line, its
+        # neighbours (the compose file above it, what that mounts) read for the cross-file rules.
+        stack = os.path.join(tmp, "stack")
+        repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        shutil.copytree(os.path.join(repo, "examples"), stack)
+        subprocess.run(["git", "init", "-q", stack], check=False)
+        in_stack = time_runs([*cmd, "scan", "prometheus/prometheus.yml"], stack, runs)
     ratio = scan["median_ms"] / bare["median_ms"] if bare["median_ms"] else float("inf")
     # What the scan imports that the bare `import yaml` does not, by self time: the part of the
     # start-up promguard itself is responsible for.
@@ -221,11 +228,15 @@ def bench_startup(python: str, runs: int) -> dict:
     }
     return {
         "promguard_scan": scan,
+        "promguard_scan_in_stack": in_stack,
+        "ratio_in_stack": round(in_stack["median_ms"] / bare["median_ms"], 2)
+        if bare["median_ms"]
+        else None,
         "bare_import_yaml": bare,
         "ratio_median": round(ratio, 2),
         "ratio_min": round(scan["min_ms"] / bare["min_ms"], 2) if bare["min_ms"] else None,
         "goal_ratio": GOAL_RATIO,
-        "ok": ratio <= GOAL_RATIO,
+        "ok": ratio <= GOAL_RATIO and in_stack["median_ms"] <= GOAL_RATIO * bare["median_ms"],
         "importtime": imports,
         "importtime_bare_total_self_ms": bare_imports["total_self_ms"],
     }
@@ -586,6 +597,7 @@ def print_table(res: dict) -> None:
         w(f"  {'':34}{'median ms':>10}{'min ms':>9}{'max ms':>9}\n")
         for label, key in (
             ("promguard scan prometheus.yml", "promguard_scan"),
+            ("  the same inside examples/ (stack)", "promguard_scan_in_stack"),
             ('python -c "import yaml"', "bare_import_yaml"),
         ):
             row = st[key]
@@ -593,7 +605,7 @@ def print_table(res: dict) -> None:
         verdict = "OK" if st["ok"] else "OVER GOAL"
         w(
             f"  ratio (median) {st['ratio_median']:.2f}   ratio (min) {st['ratio_min']:.2f}"
-            f"   goal <= {st['goal_ratio']}   {verdict}\n"
+            f"   in a stack {st['ratio_in_stack']:.2f}   goal <= {st['goal_ratio']}   {verdict}\n"
         )
         w(
             f"  command: {st['promguard_scan']['command']}  exit codes "

@@ -223,18 +223,13 @@ class ProxyBypass(Rule):
                 finding = self.report(
                     item.doc,
                     item,
-                    f"service `{service.name}` sits behind an authenticating nginx location "
+                    f"service `{service.name}` sits behind an authenticating proxy "
                     f"but {how}: the proxy can be walked around",
                 )
                 yield relate(
                     finding,
-                    (_directive_place(proxy), "the authenticating location that is bypassed"),
+                    (proxy.where, "the authenticating proxy that is bypassed"),
                 )
-
-
-def _directive_place(proxy) -> tuple[str, int, int]:
-    directive = proxy.location.directive
-    return proxy.doc.path, directive.line, directive.column
 
 
 class ForwardsMutatingEndpoints(Rule):
@@ -271,6 +266,8 @@ class ForwardsMutatingEndpoints(Rule):
         model = stack_model(doc)
         for proxy in model.proxies():
             service = proxy.service
+            if proxy.location is None:
+                continue  # oauth2-proxy forwards every path; its users are the ones let in
             for setting in service.risky_flags():
                 uri = self._PATHS.get(setting.name)
                 server = proxy.location.server

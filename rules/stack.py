@@ -271,10 +271,39 @@ class Model:
                 for host in hosts:
                     service = self.resolve(host) if host else None
                     if service is not None:
-                        where = at(doc, location.directive)
-                        self._proxies.append(Proxy(where, location, service, protected(location)))
+                        written = at(doc, location.directive)
+                        spot = (written.path, location.directive.line, location.directive.column)
+                        self._proxies.append(
+                            Proxy(written, location, service, protected(location), spot)
+                        )
                         break
+        self._proxies.extend(self._oauth2_proxies())
         return self._proxies
+
+    def _oauth2_proxies(self) -> list[Proxy]:
+        """oauth2-proxy logs every request in before passing it to its --upstream."""
+        from urllib.parse import urlsplit
+
+        found = []
+        for proxy in self.services:
+            if proxy.program != "oauth2-proxy" or proxy.invocation is None:
+                continue
+            upstreams = proxy.invocation.all("upstream")
+            single = proxy.invocation.setting("upstream")
+            if not upstreams and single is not None:
+                upstreams = [single]
+            for setting in upstreams:
+                for url in setting.value.split(","):
+                    try:
+                        host = urlsplit(url.strip()).hostname
+                    except ValueError:
+                        host = None
+                    service = self.resolve(host) if host else None
+                    if service is not None and service is not proxy:
+                        item = setting.item
+                        spot = (item.doc.path, item.line, item.column)
+                        found.append(Proxy(item.doc, None, service, True, spot))
+        return found
 
     def dockerfiles(self) -> list:
         """(Dockerfile document, build context folder): scanned Dockerfiles (their folder is
@@ -326,15 +355,17 @@ class Model:
 
 
 class Proxy:
-    """An nginx location that forwards to a service of the stack."""
+    """Something that forwards requests to a service of the stack: an nginx location, or an
+    oauth2-proxy whose --upstream names the service."""
 
-    __slots__ = ("doc", "location", "service", "protected")
+    __slots__ = ("doc", "location", "service", "protected", "where")
 
-    def __init__(self, doc, location, service, protected):
-        self.doc = doc  # the nginx file the location is written in
-        self.location = location
+    def __init__(self, doc, location, service, protected, where):
+        self.doc = doc  # the file the proxy is written in
+        self.location = location  # the nginx Location; None for oauth2-proxy
         self.service = service
         self.protected = protected  # authentication or an access rule in force there
+        self.where = where  # (path, line, column) of the location or the --upstream
 
 
 def _image_name(service) -> str:
