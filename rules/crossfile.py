@@ -5,6 +5,7 @@ Each finding sits where the fix goes and names the other files' lines as related
 from __future__ import annotations
 
 import posixpath
+import re
 
 from promguard.rule import Rule
 
@@ -52,6 +53,31 @@ def _setting_place(setting):
     return setting.item if setting is not None else None
 
 
+def _how(service, exposure) -> str:
+    if hasattr(exposure, "spec"):
+        return f"publishes {exposure.spec()}"
+    _, port = service.listen
+    return f"listens on port {port} of every host interface (network_mode: host)"
+
+
+def _fix(exposure) -> str:
+    """The fix for this port: bound to loopback as written, or, on the host's network, the
+    listen address."""
+    if not hasattr(exposure, "spec"):
+        return (
+            "Drop `network_mode: host`, or make the program listen on loopback only (for the "
+            "Prometheus programs --web.listen-address=127.0.0.1:PORT) and reach it through an "
+            "authenticating proxy, or give it a --web.config.file with basic_auth_users or "
+            "client certificates."
+        )
+    published = exposure.published or exposure.target
+    return (
+        f"Publish the port on 127.0.0.1 only (`127.0.0.1:{published}:{exposure.target}`) or "
+        "not at all (`expose:`) and reach it through an authenticating proxy, or give the "
+        "program a --web.config.file with basic_auth_users or client certificates (and TLS)."
+    )
+
+
 def _proxies_to(model, service):
     return [p for p in model.proxies() if p.service is service]
 
@@ -88,8 +114,7 @@ class ExposedWithoutAuth(Rule):
     def _finding(self, doc, service, exposure):
         label = _LABELS.get(service.program, service.program)
         risky = service.risky_flags()
-        where = getattr(exposure, "spec", None)
-        how = f"publishes {exposure.spec()}" if where else "uses the host's network"
+        how = _how(service, exposure)
         item = exposure.item if hasattr(exposure, "item") else exposure
         message = (
             f"service `{service.name}` ({label}) {how} and nothing asks for credentials: no "
@@ -100,7 +125,7 @@ class ExposedWithoutAuth(Rule):
             names = ", ".join(f"--{s.name}" for s in risky)
             message += f"; with {names} anyone who reaches it can change or stop it"
             severity = "critical"
-        finding = self.report(item.doc, item, message, severity=severity)
+        finding = self.report(item.doc, item, message, severity=severity, fix=_fix(exposure))
         return relate(
             finding,
             *((_setting_place(s), f"--{s.name} is on here") for s in risky),
@@ -215,11 +240,7 @@ class ProxyBypass(Rule):
             for exposure in service.exposures():
                 item = exposure.item if hasattr(exposure, "item") else exposure
                 proxy = proxies[0]
-                how = (
-                    f"publishes {exposure.spec()}"
-                    if hasattr(exposure, "spec")
-                    else ("uses the host's network")
-                )
+                how = _how(service, exposure)
                 finding = self.report(
                     item.doc,
                     item,
@@ -255,9 +276,12 @@ class ForwardsMutatingEndpoints(Rule):
     tags = ("admin-api",)
     cwe = ("CWE-306",)
 
+    # the paths each flag opens, per program
     _PATHS = {
-        "web.enable-admin-api": "/api/v1/admin/tsdb/delete_series",
-        "web.enable-lifecycle": "/-/quit",
+        ("prometheus", "web.enable-admin-api"): ("/api/v1/admin/tsdb/delete_series",),
+        ("pushgateway", "web.enable-admin-api"): ("/api/v1/admin/wipe",),
+        ("prometheus", "web.enable-lifecycle"): ("/-/quit", "/-/reload"),
+        ("pushgateway", "web.enable-lifecycle"): ("/-/quit", "/-/reload"),
     }
 
     def check(self, doc):
@@ -268,19 +292,23 @@ class ForwardsMutatingEndpoints(Rule):
             service = proxy.service
             if proxy.location is None:
                 continue  # oauth2-proxy forwards every path; its users are the ones let in
+            server = proxy.location.server
             for setting in service.risky_flags():
-                uri = self._PATHS.get(setting.name)
-                server = proxy.location.server
-                if uri is None or select_location(server, uri) is not proxy.location:
-                    continue
-                if _refuses(proxy.location):
+                paths = self._PATHS.get((service.program, setting.name), ())
+                open_paths = [
+                    uri
+                    for uri in paths
+                    if select_location(server, uri) is proxy.location
+                    and not _refuses(proxy.location)
+                ]
+                if not open_paths:
                     continue
                 directive = proxy.location.directive
                 finding = self.report(
                     _Doc(proxy.doc.path),
                     directive,
-                    f"location {' '.join(directive.args)} forwards {uri} to service "
-                    f"`{service.name}`, which runs with --{setting.name}",
+                    f"location {' '.join(directive.args)} forwards {', '.join(open_paths)} to "
+                    f"service `{service.name}`, which runs with --{setting.name}",
                     key_path=directive.path,
                 )
                 yield relate(finding, (setting.item, f"--{setting.name} is on here"))
@@ -343,7 +371,10 @@ class BasicAuthCleartext(Rule):
             exposure = exposures[0]
             yield relate(
                 finding,
-                (exposure.item if hasattr(exposure, "item") else exposure, "published here"),
+                (
+                    exposure.item if hasattr(exposure, "item") else exposure,
+                    "reachable from other machines through this",
+                ),
                 (_setting_place(ref.setting), "the web config is given here"),
             )
 
@@ -477,27 +508,23 @@ class ClientsWithoutCredentials(Rule):
             if service is None:
                 continue
             ref = service.web_config()
-            auth = service.authentication()
             if ref is None or ref.doc is None:
                 continue
             has_creds = any(
                 client.get(k) is not None for k in ("basic_auth", "authorization", "oauth2")
             )
             https = client.text("scheme") == "https"
-            missing = []
-            if auth == "basic auth" and not has_creds:
-                missing.append("credentials")
-            if service.tls() and not https:
-                missing.append("`scheme: https`")
+            missing = _missing(service, has_creds, https)
             if not missing:
                 continue
             finding = self.report(
                 doc,
                 target,
-                f"{what} sends to service `{service.name}` without {' and '.join(missing)}, "
-                "but its web config requires them: the requests fail",
+                f"{what} sends to service `{service.name}` without "
+                f"{' and '.join(m for m, _ in missing)}, but its web config requires them: "
+                "the requests fail",
             )
-            yield relate(finding, (ref.doc.mappings()[0] and _key_place(ref.doc), "required here"))
+            yield _relate_requirements(finding, ref, missing)
 
     def _alerting(self, model, doc, root):
         for client in self._clients(root, "alerting", "alertmanagers"):
@@ -509,28 +536,60 @@ class ClientsWithoutCredentials(Rule):
             yield from self._judge(model, doc, client, f"scrape job `{name}`")
 
     def _healthcheck(self, service):
-        if service.authentication() is None or service.web_config() is None:
+        ref = service.web_config()
+        if ref is None or ref.doc is None:
             return
         raw = service.service.raw.get("healthcheck")
-        if raw is None:
-            return
-        node, doc = raw
+        node, doc = raw if raw is not None else (None, None)
         test = node.get("test") if hasattr(node, "get") else None
         words = [test] if hasattr(test, "text") else list(test or [])
-        for word in words:
-            text = getattr(word, "text", "") or ""
-            if "http://" in text or "/-/healthy" in text or "/-/ready" in text:
-                if "@" in text or "--user" in text or "Authorization" in text:
-                    return
-                ref = service.web_config()
-                finding = self.report(
-                    doc,
-                    word,
-                    f"the healthcheck of service `{service.name}` calls it without the "
-                    "credentials its web config requires: the container never becomes healthy",
-                )
-                yield relate(finding, (_key_place(ref.doc), "required here"))
-                return
+        texts = [getattr(w, "text", "") or "" for w in words]
+        calls = [w for w, t in zip(words, texts, strict=True) if "://" in t or "/-/" in t]
+        if not calls:
+            return
+        command = " ".join(texts)
+        has_creds = bool(_CREDENTIALS.search(command))
+        https = "https://" in command
+        missing = _missing(service, has_creds, https, "HTTPS")
+        if not missing:
+            return
+        finding = self.report(
+            doc,
+            calls[0],
+            f"the healthcheck of service `{service.name}` calls it without "
+            f"{' and '.join(m for m, _ in missing)}, which its web config requires: the "
+            "container never becomes healthy",
+        )
+        yield _relate_requirements(finding, ref, missing)
+
+
+# A healthcheck command that passes credentials: curl -u / --user, wget --http-user, an
+# Authorization header, or user:password@ in the URL.
+_CREDENTIALS = re.compile(
+    r"(^|\s)(-u|--user|--http-user|--http-password)(\s|=)|authorization\s*:|://[^\"'@]*@",
+    re.I,
+)
+
+
+def _missing(service, has_creds: bool, https: bool, https_label="`scheme: https`"):
+    """What a client lacks that the service's web config asks for: (what, the key asking)."""
+    missing = []
+    if service.authentication() == "basic auth" and not has_creds:
+        missing.append(("credentials", "basic_auth_users"))
+    if service.tls() and not https:
+        missing.append((https_label, "tls_server_config"))
+    return missing
+
+
+def _relate_requirements(finding, ref, missing):
+    """The web config keys that ask, and the flag that gives the service that web config (a
+    pre-commit run on a compose change that adds the flag reports the broken client too)."""
+    root = ref.doc.mappings()[0] if ref.doc.mappings() else None
+    for _, key in missing:
+        node = root.key_node(key) if root is not None else None
+        if node is not None:
+            relate(finding, ((ref.doc.path, node.line, node.column), f"`{key}` asks for it"))
+    return relate(finding, (_setting_place(ref.setting), "the web config is given here"))
 
 
 def _key_place(doc):
@@ -548,8 +607,11 @@ class FileNotMounted(Rule):
     severity = "high"
     kinds = ("stack",)
     description = (
-        "A flag (--config.file, --web.config.file, --cluster.tls-config) names a path that no "
-        "volume, secret or config of the service provides and the image does not ship."
+        "A flag (--config.file, --web.config.file, --cluster.tls-config), a *_file key inside "
+        "the config files the service reads (cert_file, password_file ..., relative paths from "
+        "the config's own folder) or a Grafana GF_*__FILE variable names a path that no "
+        "volume, secret or config of the service provides and the image does not ship. A "
+        "named volume that is not bound to a host folder holds data, not config files."
     )
     rationale = (
         "The program stops at start-up because the file is missing; or, when the file is "
@@ -567,7 +629,8 @@ class FileNotMounted(Rule):
         model = stack_model(doc)
         for service in model.services:
             for flag, ref in sorted(service.files().items()):
-                if ref.setting is not None and ref.mount is None and ref.path not in IMAGE_FILES:
+                provided = ref.mount is not None and not _data_volume(ref.mount)
+                if ref.setting is not None and not provided and ref.path not in IMAGE_FILES:
                     yield self._flag(service, flag, ref)
                 if ref.doc is not None:
                     yield from self._inner_files(service, ref)
@@ -633,10 +696,16 @@ class FileNotMounted(Rule):
 _WRITTEN_FILES = frozenset(("query_log_file", "scrape_failure_log_file"))
 
 
+def _data_volume(mount) -> bool:
+    """A named volume with nothing of the host behind it: the program's data folder, empty
+    on first start, so it provides no config file."""
+    return mount.kind == "volume" and mount.host is None
+
+
 def _mounted_elsewhere(service, path):
     name = posixpath.basename(path)
     for mount in service.mounts:
-        if mount.target and posixpath.basename(mount.target) == name:
+        if mount.target and posixpath.basename(mount.target) == name and mount.target != path:
             return mount
     return None
 
@@ -685,11 +754,7 @@ class DefaultCredentialsExposed(Rule):
                 continue
             for exposure in service.exposures():
                 item = exposure.item if hasattr(exposure, "item") else exposure
-                how = (
-                    f"publishes {exposure.spec()}"
-                    if hasattr(exposure, "spec")
-                    else ("uses the host's network")
-                )
+                how = _how(service, exposure)
                 finding = self.report(
                     item.doc,
                     item,

@@ -119,10 +119,7 @@ class StackService:
         found = [
             p
             for p in self.service.ports
-            if not p.loopback
-            and (p.all_interfaces or not is_loopback(p.host_ip or ""))
-            and port in p.target_ports()
-            and p.protocol == protocol
+            if _reachable(p) and port in p.target_ports() and p.protocol == protocol
         ]
         network = self.host_network
         if network is not None and not found:
@@ -368,6 +365,19 @@ class Proxy:
         self.where = where  # (path, line, column) of the location or the --upstream
 
 
+def _reachable(port) -> bool:
+    """Published on every interface or on a real non-loopback address. A host IP that is no
+    address at all (`8080::8080`) makes docker refuse the port, so it publishes nothing."""
+    if port.all_interfaces:
+        return True
+    import ipaddress
+
+    try:
+        return not ipaddress.ip_address((port.host_ip or "").strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
 def _image_name(service) -> str:
     image = service.image
     return image.value.lower() if image is not None else ""
@@ -427,14 +437,17 @@ def _mounts(project, service) -> list[Mount]:
         mounts.append(Mount(volume.target, host, volume.item, volume.type))
     for kind, declared in (("secret", project.secrets), ("config", project.configs)):
         for item in service.items(kind + "s"):
-            target = item.node.text("target") if hasattr(item.node, "text") else None
+            long_syntax = hasattr(item.node, "entries")  # `- source: x` rather than `- x`
+            target = item.node.text("target") if long_syntax else None
             name = item.value
             if not target:
                 target = f"/run/secrets/{name}" if kind == "secret" else f"/{name}"
             elif kind == "secret" and not target.startswith("/"):
                 target = f"/run/secrets/{target}"
             top = declared.get(name)
-            source = top.node.text("file") if top is not None and hasattr(top.node, "text") else ""
+            source = (
+                top.node.text("file") if top is not None and hasattr(top.node, "entries") else ""
+            )
             host = os.path.normpath(os.path.join(project.folder, source)) if source else None
             mounts.append(Mount(target, host, item, kind))
     return mounts

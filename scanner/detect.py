@@ -160,6 +160,10 @@ def kind_by_content(top_keys: set[str], root) -> str | None:
         and set(glob.keys()) & _PROMETHEUS_GLOBAL
     ):
         return "prometheus"
+    if "tls_client_config" in top_keys:
+        # Alertmanager's --cluster.tls-config file: server and client TLS for gossip, no web
+        # config (which has no client side) and not a file the web-config rules judge.
+        return "other"
     if top_keys & _WEBCONFIG_TOP and "global" not in top_keys:
         return "webconfig"
     return None

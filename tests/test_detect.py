@@ -89,3 +89,12 @@ def test_which_names_are_weak(name, weak):
     from promguard.detect import is_weak_name
 
     assert is_weak_name(name) is weak
+
+
+def test_alertmanager_cluster_tls_config_is_not_a_web_config():
+    # --cluster.tls-config files have a client side that web configs do not have.
+    from promguard.detect import yaml_kind
+
+    keys = {"tls_server_config", "tls_client_config"}
+    assert yaml_kind("webconfig", keys, None) is None
+    assert yaml_kind(None, {"tls_server_config", "basic_auth_users"}, None) == "webconfig"

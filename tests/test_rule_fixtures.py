@@ -68,6 +68,7 @@ def test_fixture(scan, rules, rule_id, path, monkeypatch):
         result = scan(path, ignore=stack_rules)
         found = {(f.line, f.rule_id) for f in result.findings}
         want = expected(path)
+    assert result.errors == []  # a crashed rule would make every good fixture pass
     assert found == want, "\n".join(
         f"{f.path}:{f.line}:{f.column} {f.rule_id} {f.message}" for f in result.findings
     )

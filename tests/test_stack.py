@@ -68,7 +68,9 @@ def test_a_file_scanned_alone_gets_the_same_cross_file_findings(scan, tmp_path):
         ("prometheus/prometheus.yml", 4, "XF09"),
     ]
     alone = scan(tmp_path / "docker-compose.yml", root=tmp_path)
-    assert cross(alone) == cross(whole, "docker-compose.yml")
+    assert cross(alone, "docker-compose.yml") == cross(whole, "docker-compose.yml")
+    # the alerting section depends on the compose file too: it gives Alertmanager its web config
+    assert ("prometheus/prometheus.yml", 4, "XF09") in cross(alone)
     config = scan(tmp_path / "prometheus" / "prometheus.yml", root=tmp_path)
     assert cross(config) == cross(whole, "prometheus/prometheus.yml")
 
@@ -79,7 +81,8 @@ def test_a_changed_file_reports_the_cross_file_findings_it_causes(scan, tmp_path
     result = scan(tmp_path / "alertmanager" / "web.yml", root=tmp_path)
     (finding,) = [f for f in result.findings if f.rule_id == "XF09"]
     assert (finding.path, finding.line) == ("prometheus/prometheus.yml", 4)
-    assert ("alertmanager/web.yml", 1, 1, "required here") in finding.related
+    assert ("alertmanager/web.yml", 1, 1, "`basic_auth_users` asks for it") in finding.related
+    assert ("docker-compose.yml", 15, 9, "the web config is given here") in finding.related
     assert "without credentials and `scheme: https`" in finding.message
 
 
