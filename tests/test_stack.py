@@ -1,7 +1,12 @@
 """The stack: cross-file rules see the compose file, what it mounts and the nginx in front, in
 a scan of the whole folder and in a pre-commit scan of a few files alike."""
 
+import pathlib
 import subprocess
+
+import pytest
+
+FIXTURES = pathlib.Path(__file__).parent / "fixtures"
 
 COMPOSE = """\
 services:
@@ -108,3 +113,65 @@ def test_a_cross_file_finding_can_be_suppressed_where_it_is(scan, tmp_path):
     result = scan(tmp_path, root=tmp_path)
     assert [f.rule_id for f in result.suppressed if f.rule_id.startswith("XF")] == ["XF01"]
     assert cross(result, "docker-compose.yml") == []
+
+
+# Each cross-file finding names the other files' lines it depends on: (fixture, rule, where the
+# finding is, the related locations in order).
+RELATED = [
+    (
+        "XF01/bad-admin-api",
+        ("docker-compose.yml", 20),
+        [("docker-compose.yml", 18, "--web.enable-admin-api is on here")],
+    ),
+    (
+        "XF05/bad-confd-alertmanager",
+        ("docker-compose.yml", 34),
+        [("nginx/conf.d/alertmanager.conf", 12, "the authenticating proxy that is bypassed")],
+    ),
+    (
+        "XF06/bad-lifecycle",
+        ("nginx/nginx.conf", 20),
+        [("docker-compose.yml", 31, "--web.enable-lifecycle is on here")],
+    ),
+    (
+        "XF07/bad-no-tls",
+        ("prometheus/web-config.yml", 2),
+        [
+            ("docker-compose.yml", 20, "reachable from other machines through this"),
+            ("docker-compose.yml", 17, "the web config is given here"),
+        ],
+    ),
+    (
+        "XF09/bad-scrape-https",
+        ("prometheus/prometheus.yml", 11),
+        [
+            ("node-exporter/web-config.yml", 1, "`tls_server_config` asks for it"),
+            ("docker-compose.yml", 29, "the web config is given here"),
+        ],
+    ),
+    (
+        "XF10/bad-mounted-elsewhere",
+        ("docker-compose.yml", 17),
+        [("docker-compose.yml", 23, "mounted here instead")],
+    ),
+    (
+        "XF13/bad-published",
+        ("docker-compose.yml", 6),
+        [("docker-compose.yml", 3, "no GF_SECURITY_ADMIN_PASSWORD for this service")],
+    ),
+    (
+        "XF14/bad-copied-config",
+        ("Dockerfile", 3),
+        [("prometheus/prometheus.yml", 6, "the secret is here")],
+    ),
+]
+
+
+@pytest.mark.parametrize("fixture,where,related", RELATED, ids=[r[0] for r in RELATED])
+def test_cross_file_findings_name_the_lines_they_depend_on(scan, fixture, where, related):
+    folder = FIXTURES / fixture
+    rule = fixture.split("/")[0]
+    result = scan(folder, root=folder)
+    found = {(f.path, f.line): f for f in result.findings if f.rule_id == rule}
+    finding = found[where]
+    assert [(path, line, message) for path, line, _, message in finding.related] == related
