@@ -22,6 +22,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
+from . import ParseError
+
 MAX_INSTRUCTIONS = 10_000
 
 _DIRECTIVE = re.compile(r"#[ \t]*([a-zA-Z][a-zA-Z0-9]*)[ \t]*=[ \t]*(.+?)[ \t]*$")
@@ -37,14 +39,8 @@ _STRING_KEYWORDS = frozenset(("WORKDIR", "STOPSIGNAL"))
 _NO_HEREDOCS: tuple = ()
 
 
-class DockerfileError(Exception):
+class DockerfileError(ParseError):
     """Text that is not a Dockerfile, or that breaks a limit; carries the 1-based position."""
-
-    def __init__(self, message: str, line: int = 1, column: int = 1):
-        super().__init__(message)
-        self.message = message
-        self.line = line
-        self.column = column
 
 
 class Arg:

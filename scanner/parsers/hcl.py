@@ -12,15 +12,13 @@ from __future__ import annotations
 
 import re
 
+from . import ParseError
+
 MAX_DEPTH = 120  # nesting of blocks and expressions; real modules stay below 20
 
 
-class HclError(Exception):
-    def __init__(self, message: str, line: int = 1, column: int = 1):
-        super().__init__(message)
-        self.message = message
-        self.line = line
-        self.column = column
+class HclError(ParseError):
+    """Text that is not HCL, or that breaks a limit."""
 
 
 class Node:

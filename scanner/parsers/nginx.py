@@ -33,6 +33,8 @@ import os
 import re
 from bisect import bisect_right
 
+from . import ParseError
+
 MAX_DEPTH = 64  # nested blocks
 MAX_DIRECTIVES = 100_000  # in the whole configuration, includes counted
 MAX_INCLUDE_DEPTH = 16
@@ -116,14 +118,8 @@ def unescape(raw: str) -> str:
     return _UNESCAPE.sub(_unescape_match, raw)
 
 
-class NginxError(Exception):
+class NginxError(ParseError):
     """A syntax error, or a limit broken; carries the 1-based line and column."""
-
-    def __init__(self, message: str, line: int = 1, column: int = 1):
-        super().__init__(message)
-        self.message = message
-        self.line = line
-        self.column = column
 
 
 class _Budget(NginxError):

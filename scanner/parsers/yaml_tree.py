@@ -11,6 +11,7 @@ from __future__ import annotations
 import yaml
 
 from ..limits import MAX_YAML_DEPTH, MAX_YAML_NODES
+from . import ParseError
 
 try:  # libyaml is several times faster; the pure-Python loader gives the same marks
     _Loader = yaml.CSafeLoader
@@ -24,14 +25,8 @@ _TRUE = frozenset(("true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"
 _FALSE = frozenset(("false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF", "n", "N"))
 
 
-class YamlError(Exception):
+class YamlError(ParseError):
     """A file that is not YAML, or that breaks a limit; carries the 1-based line and column."""
-
-    def __init__(self, message: str, line: int = 1, column: int = 1):
-        super().__init__(message)
-        self.message = message
-        self.line = line
-        self.column = column
 
 
 class Node:
