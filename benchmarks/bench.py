@@ -39,6 +39,7 @@ for --python) or promguard reported internal errors.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import random
@@ -524,13 +525,16 @@ def in_git_work_tree(folder: str) -> bool:
     return out.returncode == 0 and out.stdout.strip() == "true"
 
 
-def scan_tree(python: str, folder: str, files_on_disk: int) -> dict:
+def scan_tree(python: str, folder: str, files_on_disk: int, jobs: int | None = None) -> dict:
     cmd = [*promguard_command(python), "scan", ".", "--format", "json", "--fail-on", "never"]
+    if jobs is not None:
+        cmd += ["--jobs", str(jobs)]
     with tempfile.TemporaryFile() as out:
         elapsed, code, maxrss = run_timed(cmd, folder, stdout=out)
         out.seek(0)
         raw = out.read()
     result = {
+        "report_sha256": hashlib.sha256(raw).hexdigest(),
         "command": " ".join(cmd),
         "folder": folder,
         "exit_code": code,
@@ -572,7 +576,16 @@ def bench_throughput(python: str, count: int) -> dict:
         start = time.perf_counter()
         per_kind = generate_tree(tmp, count)
         gen_s = time.perf_counter() - start
-        result = scan_tree(python, tmp, count_files(tmp))
+        files = count_files(tmp)
+        result = scan_tree(python, tmp, files, jobs=1)
+        parallel = scan_tree(python, tmp, files, jobs=os.cpu_count() or 1)
+        result["parallel"] = {
+            "jobs": os.cpu_count() or 1,
+            "seconds": parallel["seconds"],
+            "files_per_s": parallel["files_per_s"],
+            "peak_rss_mib": parallel["peak_rss_mib"],
+            "same_report": parallel["report_sha256"] == result["report_sha256"],
+        }
         result["generated"] = per_kind
         result["generate_seconds"] = round(gen_s, 2)
         result["folder"] = "<temporary directory, removed>"
@@ -646,10 +659,18 @@ def print_table(res: dict) -> None:
             kinds = ", ".join(f"{k} {n}" for k, n in sorted(tp["generated"].items()))
             w(f"  generated: {kinds}\n")
         w(
-            f"  files on disk {tp['files_on_disk']}   wall {tp['seconds']:.2f} s   "
+            f"  files on disk {tp['files_on_disk']}   serial: wall {tp['seconds']:.2f} s   "
             f"{tp['files_per_s']:.0f} files/s   peak RSS {tp['peak_rss_mib']:.1f} MiB   "
             f"exit {tp['exit_code']}\n"
         )
+        par = tp.get("parallel")
+        if par:
+            same = "same report as serial" if par["same_report"] else "REPORT DIFFERS"
+            w(
+                f"  parallel, {par['jobs']} processes: wall {par['seconds']:.2f} s   "
+                f"{par['files_per_s']:.0f} files/s   peak RSS {par['peak_rss_mib']:.1f} MiB "
+                f"(largest process)   {same}\n"
+            )
         if "report_error" in tp:
             w(f"  {tp['report_error']}\n\n")
             continue
@@ -668,7 +689,7 @@ def main(argv=None) -> int:
         default=sys.executable,
         help="interpreter with promguard installed (default: this one)",
     )
-    ap.add_argument("--files", type=int, default=2000, help="files in the generated tree")
+    ap.add_argument("--files", type=int, default=10000, help="files in the generated tree")
     ap.add_argument("--runs", type=int, default=20, help="timed start-up runs")
     ap.add_argument(
         "--corpus",

@@ -472,8 +472,8 @@ class ClientsWithoutCredentials(Rule):
             root = ref.doc.mappings()[0] if ref.doc.mappings() else None
             if root is None:
                 continue
-            yield from self._alerting(model, ref.doc, root)
-            yield from self._scrapes(model, ref.doc, root)
+            yield from self._alerting(model, ref.doc, root, service.project)
+            yield from self._scrapes(model, ref.doc, root, service.project)
         for service in model.services:
             yield from self._healthcheck(service)
 
@@ -501,10 +501,10 @@ class ClientsWithoutCredentials(Rule):
                 if isinstance(target, Scalar):
                     yield target
 
-    def _judge(self, model, doc, client, what):
+    def _judge(self, model, doc, client, what, project):
         for target in self._targets(client):
             host, _, port = target.text.rpartition(":")
-            service = model.resolve(host or target.text)
+            service = model.resolve(host or target.text, None, project)
             if service is None:
                 continue
             ref = service.web_config()
@@ -526,14 +526,14 @@ class ClientsWithoutCredentials(Rule):
             )
             yield _relate_requirements(finding, ref, missing)
 
-    def _alerting(self, model, doc, root):
+    def _alerting(self, model, doc, root, project):
         for client in self._clients(root, "alerting", "alertmanagers"):
-            yield from self._judge(model, doc, client, "alerting")
+            yield from self._judge(model, doc, client, "alerting", project)
 
-    def _scrapes(self, model, doc, root):
+    def _scrapes(self, model, doc, root, project):
         for client in self._clients(root, "scrape_configs", "scrape_configs"):
             name = client.text("job_name") or "a scrape job"
-            yield from self._judge(model, doc, client, f"scrape job `{name}`")
+            yield from self._judge(model, doc, client, f"scrape job `{name}`", project)
 
     def _healthcheck(self, service):
         ref = service.web_config()

@@ -255,18 +255,22 @@ class Model:
         from .nginx import at, protected
 
         self._proxies = []
-        for doc in self.nginx_documents():
+        for doc, project in self.nginx_documents():
             config = doc.roots[0] if doc.roots else None
             if config is None:
                 continue
-            nginx = build_model(config, resolve=self.resolve)
+
+            def resolve(host, port=None, project=project):
+                return self.resolve(host, port, project)
+
+            nginx = build_model(config, resolve=resolve)
             for location in nginx.locations():
                 target = location.target
                 if location.in_if or target is None:
                     continue
                 hosts = [target.host] + [s.rpartition(":")[0] for s in target.servers]
                 for host in hosts:
-                    service = self.resolve(host) if host else None
+                    service = resolve(host) if host else None
                     if service is not None:
                         written = at(doc, location.directive)
                         spot = (written.path, location.directive.line, location.directive.column)
@@ -295,7 +299,7 @@ class Model:
                         host = urlsplit(url.strip()).hostname
                     except ValueError:
                         host = None
-                    service = self.resolve(host) if host else None
+                    service = self.resolve(host, None, proxy.project) if host else None
                     if service is not None and service is not proxy:
                         item = setting.item
                         spot = (item.doc.path, item.line, item.column)
@@ -328,7 +332,10 @@ class Model:
         return [found[p] for p in sorted(found)]
 
     def nginx_documents(self) -> list:
-        docs = {d.abspath: d for d in self.files.documents("nginx")}
+        """(nginx document, the compose project it serves): files an nginx service mounts
+        belong to that service's project; a scanned nginx file to the one project whose
+        folder holds it, else to none (its names are then looked up in every project)."""
+        docs: dict = {}
         for service in self.services:
             if service.program != "nginx" and "nginx" not in _image_name(service.service):
                 continue
@@ -338,14 +345,28 @@ class Model:
                 for path in _conf_files(mount.host):
                     doc = self.files.load(path, "nginx")
                     if doc is not None:
-                        docs.setdefault(doc.abspath, doc)
+                        docs.setdefault(doc.abspath, (doc, service.project))
+        for doc in self.files.documents("nginx"):
+            if doc.abspath not in docs:
+                docs[doc.abspath] = (doc, self._project_of(doc.abspath))
         return [docs[p] for p in sorted(docs)]
 
-    def resolve(self, host: str, port: int | None = None) -> StackService | None:
+    def _project_of(self, abspath: str):
+        holders = {
+            id(s.project): s.project
+            for s in self.services
+            if abspath.startswith(s.project.folder.rstrip(os.sep) + os.sep)
+        }
+        return next(iter(holders.values())) if len(holders) == 1 else None
+
+    def resolve(self, host: str, port: int | None = None, project=None) -> StackService | None:
         """The service a host name means on the compose network: its service name,
-        container_name, hostname or a network alias."""
+        container_name or hostname, in ``project`` when it is known (compose projects do
+        not share a network)."""
         host = (host or "").lower()
         for service in self.services:
+            if project is not None and service.project is not project:
+                continue
             if host in _names(service):
                 return service
         return None

@@ -65,11 +65,15 @@ class ScanResult:
 class _File:
     """What scanning one file produced."""
 
-    def __init__(self, display: str):
+    def __init__(self, display: str, abspath: str = ""):
         self.display = display
+        self.abspath = abspath
         self.kind: str | None = None
         self.findings: list[Finding] = []
         self.parse_error = False
+        self.parsed = False  # the file is one of promguard's kinds and parsed
+        self.index = 0  # its place in the scan's order (parallel scans put them back in it)
+        self.errors: list[str] = []  # rule errors it caused (a parallel scan carries them home)
 
     def problem(self, rule_id: str, message: str, line=1, column=1, end_column=None, fix=""):
         self.findings.append(
@@ -173,8 +177,9 @@ class _Context:
         self.terraform_files: dict[str, object] = {}  # abspath -> TfFile, or HclError
         self.terraform_judged: dict[str, list[Finding]] | None = None
         self.projects: dict[str, list[Document]] = {}  # compose base file -> its documents
-        self.scanned: dict[str, Document] = {}  # every scanned file that parsed, by abspath
+        self.scanned: dict[str, Document] = {}  # scanned compose, nginx and Dockerfiles
         self.context: dict[tuple, Document | None] = {}  # files read only for the stack
+        self.scanned_paths: dict[str, str] = {}  # every file of the scan that parsed: its kind
 
     def run(self, rule, doc: Document, display: str) -> list[Finding]:
         try:
@@ -448,11 +453,16 @@ class _Context:
         return Document(display, abspath, "nginx", text, [config])
 
     def scan_file(self, abspath: str, display: str) -> _File:
-        out = _File(display)
+        out = _File(display, abspath)
         doc, text = self.read_document(abspath, display, out)
         if doc is not None:
             out.kind = doc.kind
-            self.scanned[abspath] = doc
+            out.parsed = True
+            self.scanned_paths[abspath] = doc.kind
+            if doc.kind in _STACK_KINDS and self.rules_by_kind.get("stack"):
+                # what the stack is built from; the rest is parsed again when a rule needs
+                # it, so that memory does not grow with the number of files
+                self.scanned[abspath] = doc
             if doc.kind == "compose":
                 out.findings.extend(f for f in self.compose_findings(doc) if f.path == display)
             elif doc.kind == "nginx":
@@ -578,7 +588,7 @@ def _stack_findings(context: _Context, paths: list[str]) -> list[Finding]:
     found: list[Finding] = []
     for rule in context.rules_by_kind["stack"]:
         found.extend(context.run(rule, doc, "the stack"))
-    scanned = {display_path(path, context.root) for path in context.scanned}
+    scanned = {display_path(path, context.root) for path in context.scanned_paths}
     kept, seen = [], set()
     for finding in found:
         involved = {finding.path} | {path for path, *_ in finding.related}
@@ -648,9 +658,12 @@ def scan(
     rules: list,
     selection: Selection,
     root: str | None = None,
+    jobs: int | None = 1,
 ) -> ScanResult:
     """Scan ``paths`` (files or folders) with ``rules``; raises files.PathError for a missing
-    path."""
+    path. ``jobs``: processes to use (0 or None: one per core when the scan is large); the
+    output is the same whatever the number."""
+
     root = root or os.getcwd()
     result = ScanResult()
     active = [r for r in rules if selection(r.id)]
@@ -664,11 +677,37 @@ def scan(
         os.path.abspath(p) if os.path.isdir(p) else os.path.dirname(os.path.abspath(p))
         for p in paths
     ]
-    every: list[Finding] = []
     context.files = list(collect(paths))
-    for abspath in context.files:
-        display = display_path(abspath, root)
-        scanned = context.scan_file(abspath, display)
+
+    def display(abspath):
+        return display_path(abspath, root)
+
+    import gc
+
+    # A scan makes millions of short-lived nodes; the default collection threshold (700)
+    # would walk the long-lived ones again and again.
+    threshold = gc.get_threshold()
+    gc.set_threshold(max(threshold[0], 100_000), *threshold[1:])
+    try:
+        return _scan_files(context, paths, jobs, display, rules_by_kind)
+    finally:
+        gc.set_threshold(*threshold)
+
+
+def _scan_files(context, paths, jobs, display, rules_by_kind) -> ScanResult:
+    from . import parallel
+
+    result = context.result
+    workers = parallel.jobs_for(jobs, len(context.files))
+    if workers > 1:
+        records = parallel.scan_files(context, context.files, workers, display)
+        for record in records:
+            result.errors.extend(record.errors)
+        _adopt_stack_documents(context, records)
+    else:
+        records = [context.scan_file(abspath, display(abspath)) for abspath in context.files]
+    every: list[Finding] = []
+    for scanned in records:
         if scanned.kind in PARSED_KINDS or scanned.parse_error:
             result.files_scanned += 1
             if scanned.kind:
@@ -685,3 +724,20 @@ def scan(
     for finding in every:
         (result.suppressed if finding.suppression is not None else result.findings).append(finding)
     return result
+
+
+# What the cross-file rules start from; the files they mount are read when they are needed.
+_STACK_KINDS = frozenset(("compose", "nginx", "dockerfile"))
+
+
+def _adopt_stack_documents(context: _Context, records: list) -> None:
+    """After a parallel scan the documents live in the workers: the parent parses again the
+    few the stack is built from, and remembers which other files were scanned."""
+    for record in records:
+        if not record.parsed:
+            continue
+        context.scanned_paths[record.abspath] = record.kind
+        if record.kind in _STACK_KINDS:
+            doc = context.context_document(record.abspath, record.kind)
+            if doc is not None:
+                context.scanned[record.abspath] = doc

@@ -56,7 +56,10 @@ class StackFiles:
             return doc if kind is None or doc.kind == kind else None
         if not any(_within(abspath, root) for root in self.roots):
             return None
-        if (abspath, kind) not in self._context.context:
+        scanned_as = self._context.scanned_paths.get(abspath)  # parsed by a parallel worker
+        if scanned_as is not None and kind is not None and scanned_as != kind:
+            return None  # the scan took it for another kind, as a serial scan would
+        if (abspath, kind) not in self._context.context and scanned_as is None:
             if self._loaded >= MAX_CONTEXT_FILES:
                 return None
             self._loaded += 1

@@ -175,3 +175,24 @@ def test_cross_file_findings_name_the_lines_they_depend_on(scan, fixture, where,
     found = {(f.path, f.line): f for f in result.findings if f.rule_id == rule}
     finding = found[where]
     assert [(path, line, message) for path, line, _, message in finding.related] == related
+
+
+def test_service_names_are_looked_up_in_their_own_compose_project(scan, tmp_path):
+    # Two projects in one repository; only b/ has a Prometheus with the admin API. a/'s nginx
+    # proxies to a `prometheus` that does not exist in a/: nothing to say about b/'s.
+    (tmp_path / "a" / "nginx").mkdir(parents=True)
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "docker-compose.yml").write_text(
+        "services:\n  nginx:\n    image: nginx:1.27\n    volumes:\n"
+        "      - ./nginx/nginx.conf:/etc/nginx/nginx.conf:ro\n"
+    )
+    (tmp_path / "a" / "nginx" / "nginx.conf").write_text(
+        "events {}\nhttp {\n  server {\n    listen 80;\n    location / {\n"
+        "      proxy_pass http://prometheus:9090;\n    }\n  }\n}\n"
+    )
+    (tmp_path / "b" / "docker-compose.yml").write_text(
+        "services:\n  prometheus:\n    image: prom/prometheus:v3.5.0\n    command:\n"
+        "      - --web.enable-admin-api\n    expose:\n      - '9090'\n"
+    )
+    result = scan(tmp_path, root=tmp_path)
+    assert cross(result) == []
