@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 
 from . import detect, limits, suppress
@@ -101,6 +102,8 @@ _CORE_SEVERITY = {
     TOO_LARGE: "medium",
 }
 _SNIFF_BYTES = 64 * 1024
+# Go-template and Jinja markers: a file with them is rendered into YAML somewhere else.
+_TEMPLATE = re.compile(r"\{\{-?\s*[.$\w(]|\{%-?\s*\w")
 _FIX_UNREADABLE = "Make the file valid UTF-8 YAML; the program that reads it would reject it too."
 
 
@@ -535,6 +538,8 @@ class _Context:
         try:
             parsed = parse_yaml(text)
         except YamlError as exc:
+            if _TEMPLATE.search(text):
+                return None  # a Helm or Jinja template of a config, not the config itself
             out.problem(PARSE_ERROR, exc.message, exc.line, exc.column, fix=_FIX_UNREADABLE)
             return None
         top_keys, first = _top_keys(parsed.documents)

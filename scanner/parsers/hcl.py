@@ -176,10 +176,16 @@ def parse_hcl(text: str) -> Body:
 
     try:
         return read_hcl(text)
-    except HclError:
+    except HclError as first:
         from .hcl_lark import parse_with_lark
 
-        return parse_with_lark(text)
+        try:
+            return parse_with_lark(text)
+        except HclError as reference:
+            # the same spot: the reader's words say more ("heredoc without its closing marker")
+            if first.line == reference.line and not first.message.startswith("unexpected"):
+                raise first from None
+            raise
 
 
 def _end_of_file(text: str) -> HclError:

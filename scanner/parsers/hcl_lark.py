@@ -51,9 +51,7 @@ def parse_with_lark(text: str) -> Body:
         token = getattr(exc, "token", None)
         if token is None or getattr(token, "type", "") == "$END":
             raise _end_of_file(text) from None
-        shown = str(token).strip()[:30]
-        what = f"unexpected {shown!r}" if shown else "unexpected end of line"
-        raise HclError(what, max(exc.line, 1), max(exc.column, 1)) from None
+        raise HclError(_unexpected(token), max(exc.line, 1), max(exc.column, 1)) from None
     except RecursionError:
         raise HclError("nesting too deep") from None
     try:
@@ -79,6 +77,28 @@ _OPERATORS = {
     "DOUBLE_AMP": "&&",
     "DOUBLE_PIPE": "||",
 }
+
+
+# What a token is, in words: a message never shows the text of a string, a heredoc or a name,
+# which may be a secret.
+_TOKEN_WORDS = {
+    "HEREDOC_TEMPLATE": "heredoc",
+    "HEREDOC_TEMPLATE_TRIM": "heredoc",
+    "STRING_CHARS": "text",
+    "DBLQUOTE": "quote",
+    "NAME": "name",
+    "INT_LITERAL": "number",
+    "FLOAT_LITERAL": "number",
+    "NL_OR_COMMENT": "line break",
+}
+
+
+def _unexpected(token) -> str:
+    text = str(token).strip()
+    word = _TOKEN_WORDS.get(getattr(token, "type", ""))
+    if word is None and len(text) <= 3 and not text.isalnum():
+        word = repr(text)  # punctuation and operators are safe to show
+    return f"unexpected {word or 'token'}" if text else "unexpected end of line"
 
 
 def _is_tree(item) -> bool:
