@@ -539,7 +539,8 @@ class _Context:
             parsed = parse_yaml(text)
         except YamlError as exc:
             if _TEMPLATE.search(text):
-                return None  # a Helm or Jinja template of a config, not the config itself
+                out.kind = "template"  # a Helm or Jinja template of a config: not the config
+                return None
             out.problem(PARSE_ERROR, exc.message, exc.line, exc.column, fix=_FIX_UNREADABLE)
             return None
         top_keys, first = _top_keys(parsed.documents)

@@ -52,5 +52,5 @@ def summary(result) -> str:
             f"{n} {kind} file{'s' if n != 1 else ''}"
             for kind, n in sorted(result.not_checked.items())
         )
-        text += f"; recognised but not checked yet: {kinds}"
+        text += f"; not checked: {kinds}"
     return text + "."
