@@ -993,6 +993,43 @@ class PrometheusWorkspaceLogging(Rule):
                         )
 
 
+class ModuleOutsideScan(Rule):
+    id = "TF10"
+    name = "module-outside-scanned-folder"
+    title = "Local module outside the scanned folder, not read"
+    severity = "low"
+    kinds = ("terraform",)
+    description = (
+        "A `module` block's source is a local folder outside the folder being scanned. "
+        "promguard does not read files outside what it was asked to scan (a pull request "
+        "cannot make it read the runner's disk), so the module's resources are not judged and "
+        "values that pass through it stay unknown."
+    )
+    rationale = (
+        "A finding that is missing because a file was not read must not look like a module "
+        "with nothing wrong in it."
+    )
+    fix = (
+        "Scan the folder that holds both (the repository root), or, for a local scan of your "
+        "own files, pass --read-outside."
+    )
+    references = ("https://developer.hashicorp.com/terraform/language/modules/sources#local-paths",)
+    tags = ("coverage",)
+    precision = "very-high"
+
+    def check(self, doc):
+        for module in modules(doc):
+            for name, (block, file, source) in sorted(module.outside.items()):
+                attribute = block.body.attributes.get("source")
+                where = Where(file.path, attribute.line, attribute.column)
+                yield finding(
+                    self,
+                    where,
+                    f"module `{name}` ({source}) is outside the scanned folder and was not read",
+                    key_path=f"module.{name}",
+                )
+
+
 RULES = (
     OpenMonitoringPort,
     ExposedKubernetesService,
@@ -1002,4 +1039,5 @@ RULES = (
     HelmRiskyEndpoints,
     SecretVariableDefault,
     PrometheusWorkspaceLogging,
+    ModuleOutsideScan,
 )

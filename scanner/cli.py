@@ -10,7 +10,7 @@ import argparse
 import os
 import sys
 
-from . import __version__
+from . import __version__, limits
 
 FAIL_ON = ("critical", "high", "medium", "low", "never")
 FORMATS = ("text", "json", "sarif")
@@ -23,6 +23,16 @@ class UsageError(Exception):
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # one line, not argparse's usage block
         raise UsageError(f"{message} (see `{self.prog} --help`)")
+
+
+def _size(text: str) -> int:
+    units = {"k": 1024, "m": 1024 * 1024}
+    number, unit = text[:-1], text[-1:].lower()
+    if unit not in units:
+        number, unit = text, ""
+    if not number.isdigit() or int(number) == 0:
+        raise argparse.ArgumentTypeError(f"not a size in bytes: {text!r} (e.g. 500k, 4M)")
+    return int(number) * units.get(unit, 1)
 
 
 def _jobs(text: str) -> int:
@@ -77,6 +87,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="processes to scan with (default: one per core for 400 files or more, else 1); "
         "the report is the same whatever N",
     )
+    scan.add_argument(
+        "--max-file-size",
+        type=_size,
+        default=None,
+        metavar="BYTES",
+        help="skip (and report) files larger than this; k and M suffixes (default: 2M)",
+    )
+    scan.add_argument(
+        "--read-outside",
+        action="store_true",
+        help="also read nginx includes, compose extends/env_file and Terraform modules "
+        "outside the scanned folders (for a local scan of your own files)",
+    )
     scan.add_argument("--no-color", action="store_true", help="never colour the text output")
     scan.add_argument(
         "-q",
@@ -120,7 +143,15 @@ def cmd_scan(args) -> int:
     _check_ids("--select", args.select, rules)
     _check_ids("--ignore", args.ignore, rules)
     try:
-        result = scan(args.paths, rules, Selection(args.select, args.ignore), jobs=args.jobs)
+        if args.max_file_size is not None:
+            limits.MAX_FILE_BYTES = args.max_file_size
+        result = scan(
+            args.paths,
+            rules,
+            Selection(args.select, args.ignore),
+            jobs=args.jobs,
+            read_outside=args.read_outside,
+        )
     except PathError as exc:
         raise UsageError(str(exc)) from None
     if args.format == "json":

@@ -176,6 +176,7 @@ class _Context:
         self.documents: dict[str, Document | None] = {}
         self.nginx_configs: dict[str, object] = {}
         self.scan_roots: list[str] = []
+        self.read_outside = False  # --read-outside: references may leave the scanned folders
         self.files: list[str] = []  # every file of the scan, for what is judged across files
         self.terraform_files: dict[str, object] = {}  # abspath -> TfFile, or HclError
         self.terraform_judged: dict[str, list[Finding]] | None = None
@@ -274,7 +275,9 @@ class _Context:
     def include_root(self, abspath: str) -> str:
         """The folder that files a file refers to (nginx includes, compose extends and
         env_file) must stay inside: the scanned folder, or the file's own folder when it was
-        named alone. Nothing outside it is read."""
+        named alone. Nothing outside it is read, unless the scan allows it (--read-outside)."""
+        if self.read_outside:
+            return os.sep
         best = os.path.dirname(abspath)
         for root in self.scan_roots:
             if abspath.startswith(root.rstrip(os.sep) + os.sep) and len(root) < len(best):
@@ -386,6 +389,7 @@ class _Context:
             called.update(terraform.local_sources(files, folder))
         judged: dict[str, list[Finding]] = {}
         seen = set()
+        scanned = {display_path(f, self.root) for f in self.files}
         for folder in folders:
             if folder in called:
                 continue  # judged through its callers, with the values they pass
@@ -399,7 +403,7 @@ class _Context:
                         key = (finding.rule_id, finding.path, finding.line, finding.column)
                         if key not in seen:
                             seen.add(key)
-                            judged.setdefault(finding.path, []).append(finding)
+                            judged.setdefault(_reported_in(finding, scanned), []).append(finding)
         return judged
 
     def _terraform_document(self, abspath, display, text, out) -> Document | None:
@@ -609,6 +613,14 @@ def _stack_findings(context: _Context, paths: list[str]) -> list[Finding]:
     return [f for f in kept if context.selection(f.rule_id)]
 
 
+def _reported_in(finding: Finding, scanned: set[str]) -> str:
+    """The scanned file a finding is reported with: its own, or (a module read from outside
+    the scanned folders) the scanned file its value came from."""
+    if finding.path in scanned:
+        return finding.path
+    return next((path for path, *_ in finding.related if path in scanned), finding.path)
+
+
 def _hcl_duplicates(body, depth=0):
     yield from body.duplicates
     if depth < 50:
@@ -646,7 +658,9 @@ def _suppress(out: _File, text: str, selection: Selection) -> None:
                     p.end_column,
                 )
             )
-    _mark_suppressed(findings, text, suppressions)
+    # a finding reported with this file but written in another (a module read from outside)
+    # is not suppressed by this file's comments
+    _mark_suppressed([f for f in findings if f.path == out.display], text, suppressions)
     out.findings = findings
 
 
@@ -665,6 +679,7 @@ def scan(
     selection: Selection,
     root: str | None = None,
     jobs: int | None = 1,
+    read_outside: bool = False,
 ) -> ScanResult:
     """Scan ``paths`` (files or folders) with ``rules``; raises files.PathError for a missing
     path. ``jobs``: processes to use (0 or None: one per core when the scan is large); the
@@ -679,6 +694,7 @@ def scan(
         for kind in rule.kinds:
             rules_by_kind.setdefault(kind, []).append(rule)
     context = _Context(root, rules_by_kind, selection, result)
+    context.read_outside = read_outside
     context.scan_roots = [
         os.path.abspath(p) if os.path.isdir(p) else os.path.dirname(os.path.abspath(p))
         for p in paths

@@ -276,6 +276,9 @@ class Module:
         self.resources: list[Resource] = []
         self.by_address: dict[tuple[str, str, str], Resource] = {}
         self.calls: dict[str, tuple] = {}  # module blocks: name -> (Block, TfFile)
+        self.outside: dict[
+            str, tuple
+        ] = {}  # local modules outside the scan: (Block, TfFile, source)
         self._values: dict[str, Val] = {}
         self._children: dict[str, Module | None] = {}
         self.evaluating: set = set()
@@ -378,6 +381,9 @@ class Module:
         if not instances:
             return None  # count = 0: the module is not used
         folder = os.path.normpath(os.path.join(self.folder, text))
+        if not self.loader.allowed(folder):
+            self.outside[name] = (block, file, text)  # reported by TF10, not read
+            return None
         child = self.loader.module(folder, (instances[0], name))
         self._children[name] = child
         return child

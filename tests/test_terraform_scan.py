@@ -65,8 +65,35 @@ def test_modules_outside_the_scanned_folder_are_not_read(scan, tmp_path):
             '  cidrs = ["0.0.0.0/0"]\n}\n',
         },
     )
-    assert scan(tmp_path / "envs" / "prod", root=tmp_path).findings == []
-    assert len(scan(tmp_path, root=tmp_path).findings) == 1
+    alone = scan(tmp_path / "envs" / "prod", root=tmp_path)
+    assert [(f.path, f.line, f.rule_id) for f in alone.findings] == [
+        ("envs/prod/main.tf", 2, "TF10")  # not read, and said so
+    ]
+    whole = scan(tmp_path, root=tmp_path)
+    assert [f.rule_id for f in whole.findings] == ["TF01"]
+
+
+def test_read_outside_follows_modules_outside_the_scanned_folder(cli, tmp_path):
+    write(
+        tmp_path,
+        {
+            "modules/sg/main.tf": 'variable "cidrs" {}\n' + RULE,
+            "envs/prod/main.tf": 'module "sg" {\n  source = "../../modules/sg"\n'
+            '  cidrs = ["0.0.0.0/0"]\n}\n',
+        },
+    )
+    run = cli("scan", "envs/prod", "--read-outside", "--format", "json", cwd=tmp_path)
+    rules = [f["rule_id"] for f in json.loads(run.stdout)["findings"]]
+    assert rules == ["TF01"]
+
+
+def test_max_file_size_is_configurable(cli, tmp_path):
+    (tmp_path / "prometheus.yml").write_text("scrape_configs: []\n" + "#" * 3000 + "\n")
+    small = cli("scan", ".", "--max-file-size", "2k", "--format", "json", cwd=tmp_path)
+    assert [f["rule_id"] for f in json.loads(small.stdout)["findings"]] == ["PG004"]
+    assert cli("scan", ".", "--max-file-size", "1M", cwd=tmp_path).returncode == 0
+    bad = cli("scan", ".", "--max-file-size", "lots", cwd=tmp_path)
+    assert bad.returncode == 2 and "not a size in bytes" in bad.stderr
 
 
 def test_json_output_carries_related_locations_and_masks_secrets(cli, tmp_path):
