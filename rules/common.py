@@ -76,7 +76,10 @@ def url_carries_secret(url: str) -> bool:
 def masked_url(url: str) -> str:
     from urllib.parse import urlsplit
 
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # "http://[::1" and the like: mask what looks like userinfo
+        return re.sub(r"^([^:/]*://[^:/@]*):[^@]*@", rf"\1:{MASK}@", url.strip())
     userinfo, _, hostport = parts.netloc.rpartition("@")
     user = userinfo.split(":", 1)[0]
     return f"{parts.scheme}://{user}:{MASK}@{hostport}"
