@@ -102,6 +102,7 @@ _CORE_SEVERITY = {
     TOO_LARGE: "medium",
 }
 _SNIFF_BYTES = 64 * 1024
+_PARSED = object()  # a Terraform file that parsed and was judged; its tree is let go
 # Go-template and Jinja markers: a file with them is rendered into YAML somewhere else.
 _TEMPLATE = re.compile(r"\{\{-?\s*[.$\w(]|\{%-?\s*\w")
 _FIX_UNREADABLE = "Make the file valid UTF-8 YAML; the program that reads it would reject it too."
@@ -179,6 +180,7 @@ class _Context:
         self.read_outside = False  # --read-outside: references may leave the scanned folders
         self.files: list[str] = []  # every file of the scan, for what is judged across files
         self.terraform_files: dict[str, object] = {}  # abspath -> TfFile, or HclError
+        self.terraform_duplicates: dict[str, list] = {}  # abspath -> repeated arguments
         self.terraform_judged: dict[str, list[Finding]] | None = None
         self.projects: dict[str, list[Document]] = {}  # compose base file -> its documents
         self.scanned: dict[str, Document] = {}  # scanned compose, nginx and Dockerfiles
@@ -352,6 +354,7 @@ class _Context:
             return None
         try:
             parsed = TfFile(doc.path, abspath, parse_hcl(doc.text))
+            self.terraform_duplicates[abspath] = list(_hcl_duplicates(parsed.body))
         except HclError as exc:
             parsed = exc
         self.terraform_files[abspath] = parsed
@@ -363,6 +366,10 @@ class _Context:
         the inputs its caller passes, the others as root modules (tfvars, then defaults)."""
         if self.terraform_judged is None:
             self.terraform_judged = self._judge_terraform()
+            # every module is judged: the parsed files are not needed again, their errors are
+            for abspath, parsed in self.terraform_files.items():
+                if parsed is not None and not isinstance(parsed, Exception):
+                    self.terraform_files[abspath] = _PARSED
         return self.terraform_judged.get(doc.path, [])
 
     def _judge_terraform(self) -> dict[str, list[Finding]]:
@@ -421,7 +428,7 @@ class _Context:
             return None
         if parsed is None:
             return None
-        for duplicate in _hcl_duplicates(parsed.body):
+        for duplicate in self.terraform_duplicates.get(abspath, ()):
             out.findings.append(
                 Finding(
                     DUPLICATE_KEY,
@@ -437,7 +444,7 @@ class _Context:
                     "Keep one of the two arguments.",
                 )
             )
-        return Document(display, abspath, "terraform", text, [parsed])
+        return Document(display, abspath, "terraform", text, [] if parsed is _PARSED else [parsed])
 
     def _nginx_document(self, abspath, display, text, out, quiet=False) -> Document | None:
         """``quiet``: the file was taken for nginx only by its content; if it does not parse,
