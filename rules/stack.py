@@ -255,6 +255,8 @@ class Model:
         from .nginx import at, protected
 
         self._proxies = []
+        if not self.services:
+            return self._proxies  # nothing for a proxy_pass to reach
         for doc, project in self.nginx_documents():
             config = doc.roots[0] if doc.roots else None
             if config is None:

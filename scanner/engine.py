@@ -178,6 +178,7 @@ class _Context:
         self.nginx_configs: dict[str, object] = {}
         self.scan_roots: list[str] = []
         self.read_outside = False  # --read-outside: references may leave the scanned folders
+        self._root_set: set[str] = set()
         self.files: list[str] = []  # every file of the scan, for what is judged across files
         self.terraform_files: dict[str, object] = {}  # abspath -> TfFile, or HclError
         self.terraform_duplicates: dict[str, list] = {}  # abspath -> repeated arguments
@@ -280,11 +281,15 @@ class _Context:
         named alone. Nothing outside it is read, unless the scan allows it (--read-outside)."""
         if self.read_outside:
             return os.sep
-        best = os.path.dirname(abspath)
-        for root in self.scan_roots:
-            if abspath.startswith(root.rstrip(os.sep) + os.sep) and len(root) < len(best):
-                best = root
-        return best
+        best = folder = os.path.dirname(abspath)
+        roots = self._root_set
+        while True:  # the outermost scanned folder above the file
+            if folder in roots:
+                best = folder
+            parent = os.path.dirname(folder)
+            if parent == folder:
+                return best
+            folder = parent
 
     def parse_nginx(self, abspath: str, text: str):
         from .parsers.nginx import parse_nginx
@@ -706,6 +711,7 @@ def scan(
         os.path.abspath(p) if os.path.isdir(p) else os.path.dirname(os.path.abspath(p))
         for p in paths
     ]
+    context._root_set = set(context.scan_roots)
     context.files = list(collect(paths))
 
     def display(abspath):

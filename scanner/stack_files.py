@@ -20,10 +20,11 @@ class StackFiles:
     def __init__(self, context, paths: list[str]):
         self._context = context
         self.roots = _roots(paths)
+        self._real_roots = [os.path.realpath(root) for root in self.roots]
         self._loaded = 0
         # A scanned folder holds its compose files already; files named alone need theirs.
         named = [os.path.abspath(p) for p in paths if not os.path.isdir(p)]
-        for folder in _compose_folders(named, self.roots):
+        for folder in _compose_folders(named, self.roots, self._real_roots):
             for name in _compose_files(folder):
                 self.load(os.path.join(folder, name), "compose")
 
@@ -54,7 +55,8 @@ class StackFiles:
         if abspath in self._context.scanned:
             doc = self._context.scanned[abspath]
             return doc if kind is None or doc.kind == kind else None
-        if not any(_within(abspath, root) for root in self.roots):
+        real = os.path.realpath(abspath)
+        if not any(_inside(real, root) for root in self._real_roots):
             return None
         scanned_as = self._context.scanned_paths.get(abspath)  # parsed by a parallel worker
         if scanned_as is not None and kind is not None and scanned_as != kind:
@@ -74,15 +76,17 @@ class StackFiles:
 def _roots(paths: list[str]) -> list[str]:
     """Where context may be read from: a scanned folder itself; for a scanned file, the
     repository it is in (its own folder outside one)."""
-    roots = []
+    roots, repositories = set(), {}
     for path in paths:
         path = os.path.abspath(path)
         if os.path.isdir(path):
-            roots.append(path)
-        else:
-            folder = os.path.dirname(path)
-            roots.append(_repository(folder) or folder)
-    return sorted(set(roots))
+            roots.add(path)
+            continue
+        folder = os.path.dirname(path)
+        if folder not in repositories:
+            repositories[folder] = _repository(folder) or folder
+        roots.add(repositories[folder])
+    return sorted(roots)
 
 
 def _repository(folder: str) -> str | None:
@@ -97,13 +101,14 @@ def _repository(folder: str) -> str | None:
     return None
 
 
-def _compose_folders(named: list[str], roots: list[str]) -> list[str]:
+def _compose_folders(named: list[str], roots: list[str], real_roots: list[str]) -> list[str]:
     """The folders of the files named alone and every folder above them inside a root."""
     folders = set()
     for abspath in named:
         folder = os.path.dirname(abspath)
-        root = next((r for r in roots if _within(folder, r)), None)
-        while root is not None:
+        real = os.path.realpath(folder)
+        root = next((r for r, rr in zip(roots, real_roots, strict=True) if _inside(real, rr)), None)
+        while root is not None and folder not in folders:
             folders.add(folder)
             if folder == root or os.path.dirname(folder) == folder:
                 break
@@ -123,6 +128,6 @@ def _compose_files(folder: str) -> list[str]:
     )
 
 
-def _within(path: str, folder: str) -> bool:
-    real, base = os.path.realpath(path), os.path.realpath(folder)
-    return real == base or real.startswith(base.rstrip(os.sep) + os.sep)
+def _inside(real: str, real_folder: str) -> bool:
+    """Both paths already resolved (os.path.realpath): one call per path, not per check."""
+    return real == real_folder or real.startswith(real_folder.rstrip(os.sep) + os.sep)
