@@ -13,7 +13,7 @@ import sys
 from . import __version__, limits
 
 FAIL_ON = ("critical", "high", "medium", "low", "never")
-FORMATS = ("text", "json", "sarif")
+FORMATS = ("text", "json", "sarif", "gitlab", "junit")
 
 
 class UsageError(Exception):
@@ -61,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument(
         "--fail-on",
         choices=FAIL_ON,
-        default="medium",
+        default=None,
         help="lowest severity that makes the exit code 1 (default: medium)",
     )
     scan.add_argument(
@@ -82,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
         "-j",
         "--jobs",
         type=_jobs,
-        default=0,
+        default=None,
         metavar="N",
         help="processes to scan with (default: one per core for 400 files or more, else 1); "
         "the report is the same whatever N",
@@ -107,7 +107,29 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="text output: findings only, no fix hints or summary",
     )
+    scan.add_argument(
+        "--config",
+        metavar="FILE",
+        help="settings file (default: [tool.promguard] in pyproject.toml or .promguard.toml, "
+        "found from the scanned paths up to the repository root)",
+    )
+    scan.add_argument(
+        "--baseline",
+        metavar="FILE",
+        help="hide the findings recorded in FILE; report only new ones (and stale entries)",
+    )
+    scan.add_argument(
+        "--write-baseline",
+        metavar="FILE",
+        help="record today's findings in FILE (they are still reported this time)",
+    )
     scan.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+
+    fix = sub.add_parser("fix", help="show (or --apply) the fixes that change no behaviour")
+    fix.add_argument("paths", nargs="*", default=["."], metavar="PATH")
+    fix.add_argument("--apply", action="store_true", help="write the fixes to the files")
+    fix.add_argument("--no-color", action="store_true", help="never colour the diff")
+    fix.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
 
     sub.add_parser("rules", help="list every rule: ID, severity, title")
     explain = sub.add_parser("explain", help="describe one rule")
@@ -136,26 +158,56 @@ def _use_colour(args) -> bool:
 
 
 def cmd_scan(args) -> int:
+    from .baseline import BaselineError, apply_baseline, read_baseline, write_baseline
+    from .config import ConfigError, find_config, load_config
     from .engine import Selection, scan
     from .files import PathError
 
     rules = _load(args.paths)
+    try:
+        config = load_config(args.config or find_config(args.paths), {r.id for r in rules})
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    # the command line wins over the file
+    select = args.select or config.select or []
+    ignore = args.ignore or config.ignore or []
+    fail_on = args.fail_on or config.fail_on or "medium"
     _check_ids("--select", args.select, rules)
     _check_ids("--ignore", args.ignore, rules)
     try:
-        if args.max_file_size is not None:
-            limits.MAX_FILE_BYTES = args.max_file_size
+        max_size = args.max_file_size or config.max_file_size
+        if max_size is not None:
+            limits.MAX_FILE_BYTES = max_size
         result = scan(
             args.paths,
             rules,
-            Selection(args.select, args.ignore),
-            jobs=args.jobs,
-            read_outside=args.read_outside,
+            Selection(select, ignore),
+            jobs=args.jobs if args.jobs is not None else config.jobs,
+            read_outside=args.read_outside or bool(config.read_outside),
+            settings=config,
         )
     except PathError as exc:
         raise UsageError(str(exc)) from None
+    root = os.getcwd()
+    result.findings = config.apply(result.findings, root)
+    result.suppressed = config.apply(result.suppressed, root)
+    try:
+        if args.write_baseline:
+            write_baseline(args.write_baseline, result.findings)
+        if args.baseline:
+            apply_baseline(result, read_baseline(args.baseline))
+    except BaselineError as exc:
+        raise UsageError(str(exc)) from None
     if args.format == "json":
         from .reporters.json_report import render
+
+        report = render(result)
+    elif args.format == "gitlab":
+        from .reporters.gitlab import render
+
+        report = render(result)
+    elif args.format == "junit":
+        from .reporters.junit import render
 
         report = render(result)
     elif args.format == "sarif":
@@ -179,7 +231,7 @@ def cmd_scan(args) -> int:
             print(f"promguard: error: {error}", file=sys.stderr)
     if result.errors:
         return 2
-    return 1 if result.failing(args.fail_on) else 0
+    return 1 if result.failing(fail_on) else 0
 
 
 def cmd_rules(args) -> int:
@@ -217,6 +269,12 @@ def cmd_explain(args) -> int:
     return 0
 
 
+def cmd_fix(args) -> int:
+    from .fixes import run_fix
+
+    return run_fix(args, _load(args.paths))
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     debug = "--debug" in argv
@@ -225,7 +283,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             build_parser().print_help(sys.stderr)
             return 2
-        handler = {"scan": cmd_scan, "rules": cmd_rules, "explain": cmd_explain}[args.command]
+        handler = {
+            "scan": cmd_scan,
+            "rules": cmd_rules,
+            "explain": cmd_explain,
+            "fix": cmd_fix,
+        }[args.command]
         return handler(args)
     except UsageError as exc:
         print(f"promguard: error: {exc}", file=sys.stderr)

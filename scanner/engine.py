@@ -55,6 +55,8 @@ class ScanResult:
         self.parse_errors = 0
         self.rules_run: list = []
         self.errors: list[str] = []  # rules that crashed: an internal failure, exit code 2
+        self.baseline_hidden = 0  # findings a --baseline file knew
+        self.baseline_stale: list[dict] = []  # its entries that no finding matches any more
 
     def failing(self, fail_on: str) -> list[Finding]:
         if fail_on == "never":
@@ -178,6 +180,7 @@ class _Context:
         self.nginx_configs: dict[str, object] = {}
         self.scan_roots: list[str] = []
         self.read_outside = False  # --read-outside: references may leave the scanned folders
+        self.settings = None  # scanner.config.Config: kind overrides
         self._root_set: set[str] = set()
         self.files: list[str] = []  # every file of the scan, for what is judged across files
         self.terraform_files: dict[str, object] = {}  # abspath -> TfFile, or HclError
@@ -473,7 +476,8 @@ class _Context:
 
     def scan_file(self, abspath: str, display: str) -> _File:
         out = _File(display, abspath)
-        doc, text = self.read_document(abspath, display, out)
+        kind = self.settings.kind_of(abspath) if self.settings is not None else None
+        doc, text = self.read_document(abspath, display, out, kind)
         if doc is not None:
             out.kind = doc.kind
             out.parsed = True
@@ -692,10 +696,12 @@ def scan(
     root: str | None = None,
     jobs: int | None = 1,
     read_outside: bool = False,
+    settings=None,
 ) -> ScanResult:
     """Scan ``paths`` (files or folders) with ``rules``; raises files.PathError for a missing
     path. ``jobs``: processes to use (0 or None: one per core when the scan is large); the
-    output is the same whatever the number."""
+    output is the same whatever the number. ``settings`` (scanner.config.Config) excludes
+    files and overrides kinds."""
 
     root = root or os.getcwd()
     result = ScanResult()
@@ -712,7 +718,8 @@ def scan(
         for p in paths
     ]
     context._root_set = set(context.scan_roots)
-    context.files = list(collect(paths))
+    context.settings = settings
+    context.files = [f for f in collect(paths) if settings is None or not settings.excluded(f)]
 
     def display(abspath):
         return display_path(abspath, root)

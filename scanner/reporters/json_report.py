@@ -25,6 +25,7 @@ def render(result) -> str:
             "suppressed": len(result.suppressed),
             "parse_errors": result.parse_errors,
             "errors": result.errors,
+            "baseline": {"hidden": result.baseline_hidden, "stale": result.baseline_stale},
         },
     }
     return json.dumps(data, indent=2) + "\n"

@@ -24,6 +24,11 @@ def render(result, colour: bool = False, quiet: bool = False) -> str:
         if f.fix and not quiet:
             lines.append(paint(_DIM, f"    fix: {f.fix}"))
     if not quiet:
+        for entry in result.baseline_stale:
+            lines.append(
+                f"stale baseline entry (fixed, or moved to another file): {entry.get('path')}:"
+                f"{entry.get('line')} {entry.get('rule_id')} {entry.get('message', '')}"
+            )
         if lines:
             lines.append("")
         lines.append(summary(result))
@@ -44,6 +49,14 @@ def summary(result) -> str:
     text += f" in {result.files_scanned} {files} scanned"
     if result.suppressed:
         text += f"; {len(result.suppressed)} suppressed"
+    if result.baseline_hidden:
+        text += f"; {result.baseline_hidden} hidden by the baseline"
+    if result.baseline_stale:
+        stale = len(result.baseline_stale)
+        text += (
+            f"; {stale} stale baseline {'entry' if stale == 1 else 'entries'} "
+            "(write the baseline again to prune)"
+        )
     if result.parse_errors:
         unread = "file" if result.parse_errors == 1 else "files"
         text += f"; {result.parse_errors} {unread} could not be parsed"
