@@ -220,11 +220,14 @@ def cmd_scan(args) -> int:
         report = render(result, colour=_use_colour(args), quiet=args.quiet)
     if args.output:
         try:
-            with open(args.output, "w", encoding="utf-8") as fh:
+            # a path that is not UTF-8 on disk goes back out as the bytes it was
+            with open(args.output, "w", encoding="utf-8", errors="surrogateescape") as fh:
                 fh.write(report)
         except OSError as exc:
             raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
     else:
+        if hasattr(sys.stdout, "reconfigure"):
+            sys.stdout.reconfigure(errors="backslashreplace")  # such a path must not crash
         sys.stdout.write(report)
     for error in result.errors:
         if args.format != "text" or args.output:
@@ -251,21 +254,9 @@ def cmd_explain(args) -> int:
         close = get_close_matches(args.rule_id.upper(), list(rules), n=3)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         raise UsageError(f"no rule {args.rule_id}{hint}")
-    print(f"{rule.id}  {rule.title}")
-    print(f"severity: {rule.severity}    name: {rule.name}    files: {', '.join(rule.kinds)}")
-    if rule.cwe:
-        print(f"weakness: {', '.join(rule.cwe)}")
-    print()
-    print(rule.description)
-    if rule.rationale:
-        print()
-        print(f"Why it matters: {rule.rationale}")
-    print()
-    print(f"Fix: {rule.fix}")
-    print()
-    print("References:")
-    for ref in rule.references:
-        print(f"  {ref}")
+    from .docs import rule_page
+
+    sys.stdout.write(rule_page(rule))  # the text of docs/rules/<ID>.md
     return 0
 
 

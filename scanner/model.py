@@ -107,7 +107,9 @@ def assign_fingerprints(findings: list[Finding]) -> None:
         n = counts.get(base, 0)
         counts[base] = n + 1
         text = "\x1f".join(base + (str(n),))
-        finding.fingerprint = hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+        finding.fingerprint = hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[
+            :32
+        ]
 
 
 MASK = "********"  # the same for every value: a prefix or a length would leak part of a secret

@@ -173,3 +173,20 @@ def test_odd_nginx_shapes_do_not_break_rules(scan, tmp_path, extra):
     result = scan(tmp_path, root=str(tmp_path))
     assert result.errors == []
     assert any(f.rule_id == "NGX01" for f in result.findings)
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "gitlab", "junit"])
+def test_a_folder_name_that_is_not_utf8(cli, tmp_path, fmt):
+    folder = tmp_path / os.fsdecode(b"caf\xe9")
+    folder.mkdir()
+    (folder / "prometheus.yml").write_text(
+        "scrape_configs:\n  - job_name: a\n    basic_auth: {username: u, password: p4ssw0rd}\n"
+    )
+    run = cli("scan", ".", "--format", fmt, "-o", "report.out", cwd=tmp_path)
+    assert run.returncode == 1, run.stderr
+    written = (tmp_path / "report.out").read_bytes()
+    assert b"prometheus.yml" in written
+    if fmt == "text":  # the path goes back out as the bytes it is on disk
+        assert b"caf\xe9/prometheus.yml" in written
+    shown = cli("scan", ".", "--format", fmt, cwd=tmp_path)
+    assert shown.returncode == 1 and "Traceback" not in shown.stderr

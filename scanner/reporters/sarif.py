@@ -73,13 +73,15 @@ def _help_text(rule) -> str:
 
 
 def _descriptor(rule) -> om.ReportingDescriptor:
+    from ..docs import page_url
+
     return om.ReportingDescriptor(
         id=rule.id,
         name=rule.name,
         short_description=om.MultiformatMessageString(text=rule.title),
         full_description=om.MultiformatMessageString(text=rule.description[:1024]),
         help=om.MultiformatMessageString(text=_help_text(rule), markdown=_help_markdown(rule)),
-        help_uri=rule.references[0],
+        help_uri=page_url(rule) or rule.references[0],  # a plugin's rule has no page of ours
         default_configuration=om.ReportingConfiguration(level=LEVEL[rule.severity]),
         properties={
             "tags": _tags(rule),
