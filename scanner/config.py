@@ -108,21 +108,16 @@ def find_config(paths: list[str]) -> str | None:
     """The settings file for a scan of ``paths``: the nearest .promguard.toml, or
     pyproject.toml with a [tool.promguard] table, from the first path up to the repository
     root."""
+    from .files import up_to_repository
+
     start = os.path.abspath(paths[0] if paths else ".")
-    folder = start if os.path.isdir(start) else os.path.dirname(start)
-    for _ in range(64):
+    for folder in up_to_repository(start if os.path.isdir(start) else os.path.dirname(start)):
         own = os.path.join(folder, ".promguard.toml")
         if os.path.isfile(own):
             return own
         project = os.path.join(folder, "pyproject.toml")
         if os.path.isfile(project) and _has_table(project):
             return project
-        if os.path.exists(os.path.join(folder, ".git")):
-            return None
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            return None
-        folder = parent
     return None
 
 

@@ -25,6 +25,18 @@ SKIP_DIRS = frozenset(
 )
 
 
+def up_to_repository(folder: str):
+    """``folder`` and the folders above it, up to the repository root (the first folder with
+    a .git) or, outside a repository, the file system's root."""
+    current = folder
+    for _ in range(256):
+        yield current
+        parent = os.path.dirname(current)
+        if os.path.exists(os.path.join(current, ".git")) or parent == current:
+            return
+        current = parent
+
+
 class PathError(Exception):
     pass
 

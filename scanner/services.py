@@ -457,7 +457,8 @@ _BOOLEANS: dict[str, frozenset] = {
     # nginx -h: -?,-h help, -v/-V version, -t/-T test, -q quiet.
     "nginx": _words("? h v V t T q"),
 }
-for _p in (
+# The programs built on Prometheus' kingpin flags and exporter-toolkit web server.
+TOOLKIT_PROGRAMS = (
     "prometheus",
     "alertmanager",
     "pushgateway",
@@ -466,7 +467,8 @@ for _p in (
     "snmp_exporter",
     "mysqld_exporter",
     "postgres_exporter",
-):
+)
+for _p in TOOLKIT_PROGRAMS:
     _BOOLEANS[_p] = _BOOLEANS.get(_p, frozenset()) | _KINGPIN_BUILTIN | _TOOLKIT_BOOLS
 del _p
 

@@ -90,15 +90,10 @@ def _roots(paths: list[str]) -> list[str]:
 
 
 def _repository(folder: str) -> str | None:
-    current = folder
-    for _ in range(64):
-        if os.path.exists(os.path.join(current, ".git")):
-            return current
-        parent = os.path.dirname(current)
-        if parent == current:
-            return None
-        current = parent
-    return None
+    from .files import up_to_repository
+
+    top = list(up_to_repository(folder))[-1]
+    return top if os.path.exists(os.path.join(top, ".git")) else None
 
 
 def _compose_folders(named: list[str], roots: list[str], real_roots: list[str]) -> list[str]:

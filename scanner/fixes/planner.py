@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 
+from ..services import TOOLKIT_PROGRAMS
 from .yaml_edit import (
     _AddKey,
     _AppendToList,
@@ -23,37 +24,10 @@ from .yaml_edit import (
 # and caddy keep certificates in folders a configuration may point into, promtail keeps its
 # positions where its configuration says: for those only file mounts are made read-only.
 _READS_CONFIG = frozenset(
-    (
-        "prometheus",
-        "alertmanager",
-        "pushgateway",
-        "node_exporter",
-        "blackbox_exporter",
-        "snmp_exporter",
-        "mysqld_exporter",
-        "postgres_exporter",
-        "cadvisor",
-        "grafana",
-        "oauth2-proxy",
-        "loki",
-        "promtail",
-        "nginx",
-        "caddy",
-        "traefik",
-    )
+    (*TOOLKIT_PROGRAMS, "cadvisor", "grafana", "oauth2-proxy", "loki", "promtail")
+    + ("nginx", "caddy", "traefik")
 )
-_FOLDER_SAFE = frozenset(
-    (
-        "prometheus",
-        "alertmanager",
-        "pushgateway",
-        "node_exporter",
-        "blackbox_exporter",
-        "snmp_exporter",
-        "cadvisor",
-        "grafana",
-    )
-)
+_FOLDER_SAFE = frozenset((*TOOLKIT_PROGRAMS[:6], "cadvisor", "grafana"))
 # no-new-privileges stops file capabilities from being granted on exec: the caddy image sets
 # cap_net_bind_service on its binary for a non-root user to bind port 80.
 _NNP_SAFE = _READS_CONFIG - {"caddy"}
