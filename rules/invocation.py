@@ -208,6 +208,17 @@ def _words(instruction) -> list[_Word]:
     return [_Word(arg, f"{instruction.path}[{i}]") for i, arg in enumerate(instruction.args)]
 
 
+def systemd_invocations(doc) -> list[Invocation]:
+    """The program a systemd unit starts, with the command line ExecStart runs ($ARGS from its
+    environment file expanded, each word placed where it is written)."""
+    service = doc.roots[0] if doc.roots else None
+    if service is None or service.program is None or not service.words:
+        return []
+    anchor = service.last("ExecStart")
+    label = f"unit `{service.name}`"
+    return [Invocation(service.program, None, service.words[1:], service.env, anchor, label, doc)]
+
+
 def invocations(doc) -> list[Invocation]:
     """The monitoring programs ``doc`` starts, cached on the document: every flag rule asks."""
     cached = doc.cache.get("invocations")
@@ -217,6 +228,8 @@ def invocations(doc) -> list[Invocation]:
         found = compose_invocations(doc)
     elif doc.kind == "dockerfile":
         found = dockerfile_invocations(doc)
+    elif doc.kind == "systemd":
+        found = systemd_invocations(doc)
     else:
         found = []
     doc.cache["invocations"] = found

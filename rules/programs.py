@@ -20,7 +20,7 @@ O2P = "https://oauth2-proxy.github.io/oauth2-proxy/configuration/overview"
 GRF = "https://grafana.com/docs/grafana/latest/setup-grafana/configure-grafana/"
 GRFD = "https://grafana.com/docs/grafana/latest/setup-grafana/configure-docker/"
 GRF_SEC = "https://grafana.com/docs/grafana/latest/setup-grafana/configure-security/"
-KINDS = ("compose", "dockerfile")
+KINDS = ("compose", "dockerfile", "systemd")
 
 
 def _of(doc, program: str):

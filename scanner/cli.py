@@ -108,6 +108,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="text output: findings only, no fix hints or summary",
     )
     scan.add_argument(
+        "--host",
+        nargs="?",
+        const="/",
+        default=None,
+        metavar="ROOT",
+        help="scan this machine's services (systemd units, their environment files, the modes "
+        "of the files they read) under ROOT (default /), instead of PATHs",
+    )
+    scan.add_argument(
         "--config",
         metavar="FILE",
         help="settings file (default: [tool.promguard] in pyproject.toml or .promguard.toml, "
@@ -178,14 +187,17 @@ def cmd_scan(args) -> int:
         max_size = args.max_file_size or config.max_file_size
         if max_size is not None:
             limits.MAX_FILE_BYTES = max_size
-        result = scan(
-            args.paths,
-            rules,
-            Selection(select, ignore),
-            jobs=args.jobs if args.jobs is not None else config.jobs,
-            read_outside=args.read_outside or bool(config.read_outside),
-            settings=config,
-        )
+        if args.host is not None:
+            result = _scan_host(args, rules, Selection(select, ignore))
+        else:
+            result = scan(
+                args.paths,
+                rules,
+                Selection(select, ignore),
+                jobs=args.jobs if args.jobs is not None else config.jobs,
+                read_outside=args.read_outside or bool(config.read_outside),
+                settings=config,
+            )
     except PathError as exc:
         raise UsageError(str(exc)) from None
     root = os.getcwd()
@@ -235,6 +247,16 @@ def cmd_scan(args) -> int:
     if result.errors:
         return 2
     return 1 if result.failing(fail_on) else 0
+
+
+def _scan_host(args, rules, selection):
+    from .host_scan import scan_host
+
+    if args.paths != ["."]:
+        raise UsageError("--host reads the machine's own locations: give no PATH")
+    if not os.path.isdir(args.host):
+        raise UsageError(f"--host {args.host}: no such folder")
+    return scan_host(args.host, rules, selection)
 
 
 def cmd_rules(args) -> int:

@@ -15,6 +15,7 @@ KINDS = (
     "nginx",
     "terraform",
     "dockerfile",
+    "systemd",  # host mode: a service's unit with its environment files (scanner/host.py)
     "any",  # rules about the file itself (parse errors, suppressions), whatever its kind
     "stack",  # rules that judge the files of a stack together (scanner/stack_files.py)
 )

@@ -53,9 +53,44 @@ def expected_in_folder(folder):
     return pairs
 
 
+def host_root(fixture, tmp_path):
+    """A copy of a host-mode fixture (a tree shaped like /) with the modes and owners its
+    MODES file lists: git keeps neither."""
+    import shutil
+
+    root = tmp_path / "root"
+    shutil.copytree(fixture, root)
+    users, groups = _ids(root / "etc" / "passwd"), _ids(root / "etc" / "group")
+    for line in (root / "MODES").read_text().splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        relative, mode, owner = line.split()
+        user, _, group = owner.partition(":")
+        target = root / relative
+        os.chmod(target, int(mode, 8))
+        os.chown(target, users[user], groups[group])  # the tests run as root, like the CI
+    (root / "MODES").unlink()
+    return root
+
+
+def _ids(path) -> dict[str, int]:
+    return {
+        line.split(":")[0]: int(line.split(":")[2])
+        for line in path.read_text().splitlines()
+        if line.count(":") >= 2
+    }
+
+
 @pytest.mark.parametrize("rule_id,path", list(fixture_files()))
-def test_fixture(scan, rules, rule_id, path, monkeypatch):
-    if os.path.isdir(path):
+def test_fixture(scan, rules, rule_id, path, monkeypatch, tmp_path):
+    if os.path.isdir(path) and os.path.isfile(os.path.join(path, "MODES")):
+        from promguard.engine import Selection
+        from promguard.host_scan import scan_host
+
+        result = scan_host(str(host_root(path, tmp_path)), rules, Selection())
+        found = {(f.path.lstrip("/"), f.line, f.rule_id) for f in result.findings}
+        want = expected_in_folder(path)
+    elif os.path.isdir(path):
         result = scan(path, root=path)
         found = {(f.path, f.line, f.rule_id) for f in result.findings}
         want = expected_in_folder(path)
