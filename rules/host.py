@@ -392,10 +392,83 @@ class SecretUnreadableByService(Rule):
             )
 
 
+class ListensWithoutAuth(Rule):
+    id = "HOST06"
+    name = "listens-everywhere-without-auth"
+    title = "Service listens on every interface with no authentication"
+    severity = "medium"
+    kinds = KINDS
+    description = (
+        "Prometheus, Alertmanager, Pushgateway, node_exporter or blackbox_exporter listens on "
+        "every interface (--web.listen-address unset, `:PORT` or 0.0.0.0) and its "
+        "--web.config.file asks for no credentials (or there is none). Medium: a firewall "
+        "promguard cannot see may still stand in front."
+    )
+    rationale = (
+        "A package install answers on the machine's public address: anyone who reaches the "
+        "port reads every metric, and can silence alerts (Alertmanager) or push data "
+        "(Pushgateway)."
+    )
+    fix = (
+        "Listen on 127.0.0.1 behind a proxy (--web.listen-address=127.0.0.1:9090 in ARGS), or "
+        "give --web.config.file a file with basic_auth_users and tls_server_config."
+    )
+    references = (SEC, "https://prometheus.io/docs/prometheus/latest/configuration/https/")
+    tags = ("authentication", "exposure")
+    cwe = ("CWE-306",)
+
+    def check(self, doc):
+        from promguard.services import DEFAULT_PORTS, is_loopback
+
+        service = service_of(doc)
+        if (
+            service is None
+            or service.program not in DEFAULT_PORTS
+            or service.program
+            in (
+                "grafana",
+                "oauth2-proxy",
+            )
+        ):
+            return
+        from .invocation import invocations
+
+        inv = next(iter(invocations(doc)), None)
+        if inv is None:
+            return
+        listen = inv.setting("web.listen-address")
+        host = listen.value.rpartition(":")[0].strip("[]") if listen is not None else ""
+        if host and host not in ("0.0.0.0", "::") and is_loopback(host):
+            return
+        if host and host not in ("0.0.0.0", "::"):
+            return  # a specific address: a choice promguard cannot judge
+        web = next((r for r in files_read(doc) if r.host.endswith(_web_config_of(inv))), None)
+        if web is not None and web.secret is not None:
+            return  # basic_auth_users: see HOST03 for its mode
+        port = (
+            listen.value.rpartition(":")[2]
+            if listen is not None
+            else DEFAULT_PORTS[service.program]
+        )
+        anchor = listen.item if listen is not None else service.last("ExecStart")
+        yield self.report(
+            anchor.doc if hasattr(anchor, "doc") and anchor.doc is not None else doc,
+            anchor,
+            f"unit `{service.name}` ({service.program}) listens on port {port} of every "
+            "interface and asks for no credentials",
+        )
+
+
+def _web_config_of(inv) -> str:
+    setting = inv.setting("web.config.file")
+    return setting.value.strip() if setting is not None and setting.value.strip() else "\0"
+
+
 RULES = (
     RunsAsRoot,
     MissingHardening,
     SecretReadableByOthers,
     ConfigWritable,
     SecretUnreadableByService,
+    ListensWithoutAuth,
 )
