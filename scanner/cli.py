@@ -167,7 +167,6 @@ def _use_colour(args) -> bool:
 
 
 def cmd_scan(args) -> int:
-    from .baseline import BaselineError, apply_baseline, read_baseline, write_baseline
     from .config import ConfigError, find_config, load_config
     from .engine import Selection, scan
     from .files import PathError
@@ -203,13 +202,8 @@ def cmd_scan(args) -> int:
     root = os.getcwd()
     result.findings = config.apply(result.findings, root)
     result.suppressed = config.apply(result.suppressed, root)
-    try:
-        if args.write_baseline:
-            write_baseline(args.write_baseline, result.findings)
-        if args.baseline:
-            apply_baseline(result, read_baseline(args.baseline))
-    except BaselineError as exc:
-        raise UsageError(str(exc)) from None
+    if args.write_baseline or args.baseline:
+        _baseline(args, result)
     if args.format == "json":
         from .reporters.json_report import render
 
@@ -247,6 +241,18 @@ def cmd_scan(args) -> int:
     if result.errors:
         return 2
     return 1 if result.failing(fail_on) else 0
+
+
+def _baseline(args, result) -> None:
+    from .baseline import BaselineError, apply_baseline, read_baseline, write_baseline
+
+    try:
+        if args.write_baseline:
+            write_baseline(args.write_baseline, result.findings)
+        if args.baseline:
+            apply_baseline(result, read_baseline(args.baseline))
+    except BaselineError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _scan_host(args, rules, selection):

@@ -19,13 +19,15 @@ _CONTEXT = None  # the scan context, inherited by the forked workers
 def jobs_for(requested: int | None, files: int) -> int:
     """How many processes to use: ``requested`` (0 or None: one per core for a large scan,
     one for a small one), never more than the machine has, and one where fork is missing."""
+    if requested == 1 or (not requested and files < AUTO_MIN_FILES):
+        return 1  # decided before importing multiprocessing: small scans must start fast
     import multiprocessing
 
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1
     cores = os.cpu_count() or 1
     if not requested:
-        return cores if files >= AUTO_MIN_FILES else 1
+        return cores
     return max(1, min(requested, cores * 4))
 
 
