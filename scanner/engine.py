@@ -704,14 +704,8 @@ def scan(
     files and overrides kinds."""
 
     root = root or os.getcwd()
-    result = ScanResult()
-    active = [r for r in rules if selection(r.id)]
-    result.rules_run = active
-    rules_by_kind: dict[str, list] = {}
-    for rule in active:
-        for kind in rule.kinds:
-            rules_by_kind.setdefault(kind, []).append(rule)
-    context = _Context(root, rules_by_kind, selection, result)
+    context = new_context(root, rules, selection)
+    rules_by_kind = context.rules_by_kind
     context.read_outside = read_outside
     context.scan_roots = [
         os.path.abspath(p) if os.path.isdir(p) else os.path.dirname(os.path.abspath(p))
@@ -761,6 +755,22 @@ def _scan_files(context, paths, jobs, display, rules_by_kind) -> ScanResult:
         every.extend(scanned.findings)
     if rules_by_kind.get("stack"):
         every.extend(_stack_findings(context, paths))
+    return finish(result, every)
+
+
+def new_context(root: str, rules: list, selection: Selection) -> _Context:
+    """A scan's shared state: the active rules by the kind of file they read."""
+    result = ScanResult()
+    result.rules_run = [r for r in rules if selection(r.id)]
+    rules_by_kind: dict[str, list] = {}
+    for rule in result.rules_run:
+        for kind in rule.kinds:
+            rules_by_kind.setdefault(kind, []).append(rule)
+    return _Context(root, rules_by_kind, selection, result)
+
+
+def finish(result: ScanResult, every: list[Finding]) -> ScanResult:
+    """Findings in report order, fingerprinted, split into reported and suppressed."""
     every.sort(key=Finding.sort_key)
     assign_fingerprints(every)  # before the split: suppressing a finding keeps its identity
     for finding in every:

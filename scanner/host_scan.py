@@ -7,22 +7,16 @@ from __future__ import annotations
 import os
 
 from .document import Document
-from .engine import PARSE_ERROR, ScanResult, _Context, _File, _suppress
-from .model import Finding, assign_fingerprints
+from .engine import PARSE_ERROR, ScanResult, _File, _suppress, finish, new_context
+from .model import Finding
 
 
 def scan_host(root: str, rules: list, selection) -> ScanResult:
     from . import host
 
     root = os.path.abspath(root)
-    result = ScanResult()
-    active = [r for r in rules if selection(r.id)]
-    result.rules_run = active
-    rules_by_kind: dict[str, list] = {}
-    for rule in active:
-        for kind in rule.kinds:
-            rules_by_kind.setdefault(kind, []).append(rule)
-    context = _Context(root, rules_by_kind, selection, result)
+    context = new_context(root, rules, selection)
+    result, rules_by_kind = context.result, context.rules_by_kind
     context.scan_roots = [root]
     context._root_set = {root}
 
@@ -74,11 +68,7 @@ def scan_host(root: str, rules: list, selection) -> ScanResult:
             result.files_scanned += 1
             result.kinds[scanned.kind] = result.kinds.get(scanned.kind, 0) + 1
         every.extend(scanned.findings)
-    every.sort(key=Finding.sort_key)
-    assign_fingerprints(every)
-    for finding in every:
-        (result.suppressed if finding.suppression is not None else result.findings).append(finding)
-    return result
+    return finish(result, every)
 
 
 def _place(service, docs: dict) -> None:
