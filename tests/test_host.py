@@ -161,3 +161,52 @@ def _json(run):
     import json
 
     return json.loads(run.stdout)["findings"]
+
+
+# Property-based: any text is a unit or a SystemdError, any environment file parses, and a
+# command line always splits into words.
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_PIECES = st.sampled_from(
+    [
+        "[Service]",
+        "[Unit]",
+        "\n",
+        "ExecStart=",
+        "/usr/bin/prometheus",
+        " $ARGS",
+        " ${ARGS}",
+        "\\",
+        "\\\n",
+        "#",
+        ";",
+        "=",
+        '"',
+        "'",
+        " ",
+        "User=",
+        "ARGS=",
+        "export ",
+        "\t",
+        "[",
+        "]",
+        "é",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=40).map("".join))
+def test_any_text_is_a_unit_or_a_systemd_error(text):
+    try:
+        sections = parse_unit(text, "/u")
+    except SystemdError as exc:
+        assert exc.line >= 1
+        return
+    env = parse_environment_file(text, "/e")
+    for settings_ in sections.values():
+        for setting in settings_:
+            words = command_words(setting, env)
+            assert all(isinstance(w.value, str) for w in words)
