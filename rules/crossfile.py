@@ -53,6 +53,12 @@ def _setting_place(setting):
     return setting.item if setting is not None else None
 
 
+def _risky_text(setting) -> str:
+    if setting.value == "always on before 2.0":
+        return "Prometheus 1.x serves /-/reload and /-/quit to anyone, with no flag"
+    return f"--{setting.name} is on here"
+
+
 def _how(service, exposure) -> str:
     if hasattr(exposure, "spec"):
         return f"publishes {exposure.spec()}"
@@ -122,13 +128,18 @@ class ExposedWithoutAuth(Rule):
         )
         severity = None
         if risky:
-            names = ", ".join(f"--{s.name}" for s in risky)
+            names = ", ".join(
+                "Prometheus 1.x's lifecycle endpoints"
+                if s.value == "always on before 2.0"
+                else f"--{s.name}"
+                for s in risky
+            )
             message += f"; with {names} anyone who reaches it can change or stop it"
             severity = "critical"
         finding = self.report(item.doc, item, message, severity=severity, fix=_fix(exposure))
         return relate(
             finding,
-            *((_setting_place(s), f"--{s.name} is on here") for s in risky),
+            *((_setting_place(s), _risky_text(s)) for s in risky),
         )
 
 

@@ -228,6 +228,15 @@ class StackService:
                 setting = self.invocation.setting(name)
                 if setting is not None:
                     found.append(setting)
+        image = self.invocation.image if self.invocation is not None else None
+        version = image.version if image is not None else None
+        if self.program == "prometheus" and version and version[0] < 2 and self.service.image:
+            # Prometheus 1.x serves /-/reload and /-/quit to anyone, with no flag to turn on
+            from .invocation import Setting
+
+            found.append(
+                Setting("web.enable-lifecycle", "always on before 2.0", self.service.image)
+            )
         return found
 
 
