@@ -104,6 +104,7 @@ class InlineSecret(Rule):
     references = (AM_DOCS, AM_CHANGELOG)
     tags = ("secrets",)
     cwe = ("CWE-798", "CWE-256")
+    controls = ("PGB-05",)
 
     def check(self, doc):
         return secret_findings(
@@ -136,6 +137,7 @@ class UnexpandedVariable(Rule):
     )
     references = (AM_DOCS,)
     tags = ("secrets", "misconfiguration")
+    controls = ("PGB-10",)
 
     def check(self, doc):
         return unexpanded_findings(self, doc, "Alertmanager")
@@ -164,6 +166,7 @@ class SmtpAuthWithoutTls(Rule):
     references = (AM_DOCS + "#email_config",)
     tags = ("tls", "secrets")
     cwe = ("CWE-319",)
+    controls = ("PGB-02",)
 
     def check(self, doc):
         for root in doc.mappings():
@@ -222,6 +225,7 @@ class InsecureSkipVerify(Rule):
     references = (AM_DOCS + "#tls_config",)
     tags = ("tls",)
     cwe = ("CWE-295",)
+    controls = ("PGB-02",)
 
     def check(self, doc):
         from promguard.schema import matches
@@ -256,6 +260,7 @@ class PlainHttpNotifier(Rule):
     references = (AM_DOCS + "#webhook_config",)
     tags = ("tls",)
     cwe = ("CWE-319",)
+    controls = ("PGB-02",)
 
     def check(self, doc):
         from promguard.schema import matches
@@ -289,6 +294,7 @@ class UnknownAlertmanagerKey(Rule):
     fix = "Correct the spelling or indentation, or remove the key; `amtool check-config` agrees."
     references = (AM_DOCS, "https://github.com/prometheus/alertmanager#amtool")
     tags = ("misconfiguration",)
+    controls = ("PGB-10",)
 
     def check(self, doc):
         return unknown_key_findings(self, doc, _schema(), "Alertmanager refuses to load this file")

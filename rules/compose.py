@@ -177,6 +177,9 @@ class PortOnAllInterfaces(Rule):
     references = (CMP_PORTS, DOCKER_FW, "https://prometheus.io/docs/operating/security/")
     tags = ("network", "exposure")
     cwe = ("CWE-668",)
+    controls = ("PGB-07",)
+    cis_docker = ("5.14",)
+    owasp_docker = ("RULE #5a",)
 
     def check(self, doc):
         from promguard.services import KNOWN_PORTS
@@ -221,6 +224,8 @@ class HostNetwork(Rule):
     references = (CMP_SERVICES + "#network_mode", OWASP_DOCKER)
     tags = ("network", "isolation")
     cwe = ("CWE-668",)
+    controls = ("PGB-07", "PGB-01")
+    cis_docker = ("5.10",)
 
     def check(self, doc):
         for service in services(doc):
@@ -250,6 +255,9 @@ class Privileged(Rule):
     references = (RUN_PRIVILEGES, OWASP_DOCKER, CIS)
     tags = ("privilege",)
     cwe = ("CWE-250",)
+    controls = ("PGB-01",)
+    cis_docker = ("5.5",)
+    owasp_docker = ("RULE #3",)
 
     def check(self, doc):
         for service in services(doc):
@@ -277,6 +285,9 @@ class DockerSocket(Rule):
     references = (OWASP_DOCKER, CIS)
     tags = ("privilege",)
     cwe = ("CWE-250",)
+    controls = ("PGB-01",)
+    cis_docker = ("5.32",)
+    owasp_docker = ("RULE #1",)
 
     def check(self, doc):
         for service in services(doc):
@@ -308,6 +319,9 @@ class DangerousCapability(Rule):
     references = (RUN_PRIVILEGES, OWASP_DOCKER)
     tags = ("privilege",)
     cwe = ("CWE-250",)
+    controls = ("PGB-01",)
+    cis_docker = ("5.4",)
+    owasp_docker = ("RULE #3",)
 
     def check(self, doc):
         for service in services(doc):
@@ -338,6 +352,8 @@ class HostNamespace(Rule):
     references = (CMP_SERVICES + "#pid", OWASP_DOCKER, CIS)
     tags = ("isolation",)
     cwe = ("CWE-668",)
+    controls = ("PGB-01",)
+    cis_docker = ("5.16", "5.17", "5.21", "5.31")
 
     def check(self, doc):
         for service in services(doc):
@@ -373,6 +389,8 @@ class SensitiveHostPath(Rule):
     references = (CMP_SERVICES + "#volumes", OWASP_DOCKER, CIS)
     tags = ("privilege", "isolation")
     cwe = ("CWE-668",)
+    controls = ("PGB-01",)
+    cis_docker = ("5.6",)
 
     def check(self, doc):
         for service in services(doc):
@@ -420,6 +438,9 @@ class UnconfinedSecurityProfile(Rule):
     references = ("https://docs.docker.com/engine/security/seccomp/", OWASP_DOCKER, CIS)
     tags = ("isolation",)
     cwe = ("CWE-693",)
+    controls = ("PGB-01",)
+    cis_docker = ("5.2", "5.3", "5.22", "5.26")
+    owasp_docker = ("RULE #6", "RULE #4")
 
     def check(self, doc):
         for service in services(doc):
@@ -451,6 +472,8 @@ class RunsAsRoot(Rule):
     references = (CMP_SERVICES + "#user", OWASP_DOCKER)
     tags = ("privilege",)
     cwe = ("CWE-250",)
+    controls = ("PGB-01",)
+    owasp_docker = ("RULE #2",)
 
     def check(self, doc):
         for service in services(doc):
@@ -481,6 +504,9 @@ class MissingHardening(Rule):
     references = (OWASP_DOCKER, CIS)
     tags = ("hardening",)
     cwe = ("CWE-250",)
+    controls = ("PGB-01",)
+    cis_docker = ("5.4", "5.11", "5.13", "5.26")
+    owasp_docker = ("RULE #3", "RULE #4", "RULE #7", "RULE #8")
 
     def check(self, doc):
         for service in services(doc):
@@ -541,6 +567,8 @@ class WritableConfigMount(Rule):
     references = (CMP_SERVICES + "#volumes", OWASP_DOCKER)
     tags = ("hardening",)
     cwe = ("CWE-732",)
+    controls = ("PGB-05",)
+    owasp_docker = ("RULE #8",)
 
     def check(self, doc):
         for service in services(doc):
@@ -581,6 +609,7 @@ class UnpinnedImage(Rule):
     references = (CMP_SERVICES + "#image", OWASP_DOCKER)
     tags = ("supply-chain",)
     cwe = ("CWE-1357",)
+    controls = ("PGB-04",)
 
     def check(self, doc):
         for service in services(doc):
@@ -620,6 +649,8 @@ class LiteralSecret(Rule):
     references = ("https://docs.docker.com/compose/how-tos/use-secrets/", OWASP_DOCKER)
     tags = ("secrets",)
     cwe = ("CWE-798",)
+    controls = ("PGB-05",)
+    owasp_docker = ("RULE #12",)
 
     def check(self, doc):
         for service in services(doc):
@@ -710,6 +741,7 @@ class BrokenExtends(Rule):
     fix = "Point `extends` at an existing file and service."
     references = ("https://docs.docker.com/compose/how-tos/multiple-compose-files/extends/",)
     tags = ("misconfiguration",)
+    controls = ("PGB-10",)
 
     def check(self, doc):
         project = doc.compose

@@ -30,6 +30,7 @@ class UnparseableFile(Rule):
     )
     references = (_YAML_SPEC, "https://prometheus.io/docs/prometheus/latest/command-line/promtool/")
     cwe = ("CWE-20",)
+    controls = ("PGB-10",)
 
 
 class DuplicateKey(Rule):
@@ -54,6 +55,7 @@ class DuplicateKey(Rule):
         "https://yaml.org/spec/1.2.2/#mapping",
         "https://developer.hashicorp.com/terraform/language/syntax/configuration#arguments",
     )
+    controls = ("PGB-10",)
 
 
 class BadSuppression(Rule):
@@ -72,6 +74,7 @@ class BadSuppression(Rule):
     )
     fix = "Write `# promguard: ignore[RULE-ID] why this does not apply here`."
     references = ("https://github.com/PyCQA/bandit/blob/main/doc/source/config.rst",)
+    controls = ("PGB-10",)
 
 
 class FileTooLarge(Rule):
@@ -89,6 +92,7 @@ class FileTooLarge(Rule):
     fix = "Split the file, or exclude it from the scan if it is generated data."
     references = ("https://cwe.mitre.org/data/definitions/400.html",)
     cwe = ("CWE-400",)
+    controls = ("PGB-10",)
 
 
 RULES = [UnparseableFile, DuplicateKey, BadSuppression, FileTooLarge]

@@ -160,6 +160,7 @@ class PrometheusExposed(ExposedWithoutAuth):
         "versions, business numbers), and with the admin API or lifecycle endpoints deletes "
         "data or shuts the server down."
     )
+    controls = ("PGB-03", "PGB-07")
 
 
 class AlertmanagerExposed(ExposedWithoutAuth):
@@ -176,6 +177,7 @@ class AlertmanagerExposed(ExposedWithoutAuth):
         "Anyone who reaches the API can create silences that mute every alert, or post fake "
         "alerts, without leaving a trace of who did it."
     )
+    controls = ("PGB-03", "PGB-07")
 
 
 class PushgatewayExposed(ExposedWithoutAuth):
@@ -192,6 +194,7 @@ class PushgatewayExposed(ExposedWithoutAuth):
         "Anyone who reaches it pushes or overwrites the metrics that alerts are computed from, "
         "and with the admin API wipes them."
     )
+    controls = ("PGB-03", "PGB-07")
 
 
 class ExporterExposed(ExposedWithoutAuth):
@@ -210,6 +213,7 @@ class ExporterExposed(ExposedWithoutAuth):
         "Host metrics describe the machine to an attacker; the blackbox and snmp exporters make "
         "requests to whatever a caller asks for (server-side request forgery)."
     )
+    controls = ("PGB-03", "PGB-07")
 
     def _finding(self, doc, service, exposure):
         finding = super()._finding(doc, service, exposure)
@@ -241,6 +245,9 @@ class ProxyBypass(Rule):
     references = (SEC, COMPOSE_PORTS)
     tags = ("authentication", "exposure")
     cwe = ("CWE-288",)
+    controls = ("PGB-07", "PGB-03")
+    cis_docker = ("5.14",)
+    owasp_docker = ("RULE #5a",)
 
     def check(self, doc):
         model = stack_model(doc)
@@ -286,6 +293,7 @@ class ForwardsMutatingEndpoints(Rule):
     references = (SEC, PCLI)
     tags = ("admin-api",)
     cwe = ("CWE-306",)
+    controls = ("PGB-09",)
 
     # the paths each flag opens, per program
     _PATHS = {
@@ -359,6 +367,7 @@ class BasicAuthCleartext(Rule):
     references = (TOOLKIT, WEB)
     tags = ("tls", "authentication")
     cwe = ("CWE-319", "CWE-523")
+    controls = ("PGB-02",)
 
     def check(self, doc):
         model = stack_model(doc)
@@ -413,6 +422,7 @@ class GossipExposed(Rule):
     references = (AMHA,)
     tags = ("tls", "exposure")
     cwe = ("CWE-306", "CWE-319")
+    controls = ("PGB-02", "PGB-07")
 
     def check(self, doc):
         model = stack_model(doc)
@@ -471,6 +481,7 @@ class ClientsWithoutCredentials(Rule):
     references = (WEB, "https://prometheus.io/docs/prometheus/latest/configuration/configuration/")
     tags = ("authentication", "availability")
     cwe = ("CWE-1188",)
+    controls = ("PGB-10",)
 
     def check(self, doc):
         model = stack_model(doc)
@@ -635,6 +646,7 @@ class FileNotMounted(Rule):
     references = (WEB, "https://docs.docker.com/engine/storage/bind-mounts/")
     tags = ("configuration", "availability")
     cwe = ("CWE-1188",)
+    controls = ("PGB-10",)
 
     def check(self, doc):
         model = stack_model(doc)
@@ -746,6 +758,7 @@ class DefaultCredentialsExposed(Rule):
     )
     tags = ("authentication", "exposure")
     cwe = ("CWE-1392", "CWE-306")
+    controls = ("PGB-03", "PGB-07")
 
     def check(self, doc):
         from .programs import _own_config
@@ -809,6 +822,8 @@ class SecretsCopiedIntoImage(Rule):
     )
     tags = ("secrets",)
     cwe = ("CWE-538", "CWE-798")
+    controls = ("PGB-05",)
+    owasp_docker = ("RULE #12",)
 
     def check(self, doc):
         import os

@@ -58,6 +58,9 @@ class FinalStageRoot(Rule):
     references = (DF_REF + "#user", OWASP_DOCKER)
     tags = ("privilege",)
     cwe = ("CWE-250",)
+    controls = ("PGB-01",)
+    cis_docker = ("4.1",)
+    owasp_docker = ("RULE #2", "RULE #9")
 
     def check(self, doc):
         dockerfile = _dockerfile(doc)
@@ -102,6 +105,8 @@ class UnpinnedBase(Rule):
     references = (DF_REF + "#from", BEST)
     tags = ("supply-chain",)
     cwe = ("CWE-1357",)
+    controls = ("PGB-04",)
+    owasp_docker = ("RULE #9",)
 
     def check(self, doc):
         dockerfile = _dockerfile(doc)
@@ -135,6 +140,9 @@ class AddFromUrl(Rule):
     references = (DF_REF + "#add", BEST)
     tags = ("supply-chain",)
     cwe = ("CWE-494",)
+    controls = ("PGB-04",)
+    cis_docker = ("4.9", "4.11")
+    owasp_docker = ("RULE #9",)
 
     def check(self, doc):
         dockerfile = _dockerfile(doc)
@@ -173,6 +181,9 @@ class SecretInEnvOrArg(Rule):
     references = (SECRETS_CHECK, OWASP_DOCKER)
     tags = ("secrets",)
     cwe = ("CWE-798",)
+    controls = ("PGB-05",)
+    cis_docker = ("4.10",)
+    owasp_docker = ("RULE #12",)
 
     def check(self, doc):
         dockerfile = _dockerfile(doc)
@@ -224,6 +235,9 @@ class PipeToShell(Rule):
     references = (BEST, OWASP_DOCKER)
     tags = ("supply-chain",)
     cwe = ("CWE-494",)
+    controls = ("PGB-04",)
+    cis_docker = ("4.11",)
+    owasp_docker = ("RULE #9",)
 
     def check(self, doc):
         dockerfile = _dockerfile(doc)

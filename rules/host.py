@@ -166,6 +166,7 @@ class RunsAsRoot(Rule):
     references = (SYSTEMD_EXEC + "#User=", SEC)
     tags = ("privilege",)
     cwe = ("CWE-250",)
+    controls = ("PGB-01",)
 
     def check(self, doc):
         from promguard.host import NO_ROOT_NEEDED
@@ -214,6 +215,7 @@ class MissingHardening(Rule):
     references = (SYSTEMD_EXEC + "#Security",)
     tags = ("hardening",)
     cwe = ("CWE-250",)
+    controls = ("PGB-01",)
 
     def check(self, doc):
         service = service_of(doc)
@@ -251,6 +253,7 @@ class SecretReadableByOthers(Rule):
     references = (SEC, "https://www.man7.org/linux/man-pages/man1/chmod.1.html")
     tags = ("secrets", "permissions")
     cwe = ("CWE-732",)
+    controls = ("PGB-05",)
 
     def check(self, doc):
         service = service_of(doc)
@@ -305,6 +308,7 @@ class ConfigWritable(Rule):
     references = (SEC,)
     tags = ("permissions",)
     cwe = ("CWE-732",)
+    controls = ("PGB-05",)
 
     def check(self, doc):
         service = service_of(doc)
@@ -371,6 +375,7 @@ class SecretUnreadableByService(Rule):
     references = (SYSTEMD_EXEC + "#User=",)
     tags = ("availability", "permissions")
     cwe = ("CWE-1188",)
+    controls = ("PGB-10",)
 
     def check(self, doc):
         service = service_of(doc)
@@ -416,6 +421,7 @@ class ListensWithoutAuth(Rule):
     references = (SEC, "https://prometheus.io/docs/prometheus/latest/configuration/https/")
     tags = ("authentication", "exposure")
     cwe = ("CWE-306",)
+    controls = ("PGB-07", "PGB-03")
 
     def check(self, doc):
         from promguard.services import DEFAULT_PORTS, is_loopback

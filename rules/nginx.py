@@ -152,6 +152,7 @@ class UnprotectedMonitoringUpstream(Rule):
     references = (NGX_AUTH, NGX_ACCESS, PSEC)
     tags = ("authentication", "exposure")
     cwe = ("CWE-306",)
+    controls = ("PGB-03",)
 
     def check(self, doc):
         for server in model(doc).servers:
@@ -185,6 +186,7 @@ class SatisfyAnyBroadAllow(Rule):
     references = (NGX_CORE + "#satisfy", NGX_ACCESS)
     tags = ("authentication",)
     cwe = ("CWE-284",)
+    controls = ("PGB-03",)
 
     def check(self, doc):
         seen = set()
@@ -231,6 +233,7 @@ class BasicAuthWithoutTls(Rule):
     references = (NGX_AUTH, NGX_SSL)
     tags = ("tls", "authentication")
     cwe = ("CWE-319",)
+    controls = ("PGB-02",)
 
     def check(self, doc):
         for server in model(doc).servers:
@@ -284,6 +287,7 @@ class PlainHttpProxy(Rule):
     references = (NGX_REWRITE + "#return", NGX_SSL)
     tags = ("tls",)
     cwe = ("CWE-319",)
+    controls = ("PGB-02",)
 
     def check(self, doc):
         for server in model(doc).servers:
@@ -317,6 +321,7 @@ class WeakTlsProtocols(Rule):
     references = (NGX_SSL + "#ssl_protocols", "https://www.rfc-editor.org/rfc/rfc8996")
     tags = ("tls",)
     cwe = ("CWE-327",)
+    controls = ("PGB-02",)
 
     def check(self, doc):
         for directive in _all_directives(doc, "ssl_protocols"):
@@ -345,6 +350,7 @@ class WeakTlsCiphers(Rule):
     references = (NGX_SSL + "#ssl_ciphers", "https://ssl-config.mozilla.org/")
     tags = ("tls",)
     cwe = ("CWE-327",)
+    controls = ("PGB-02",)
 
     def check(self, doc):
         for directive in _all_directives(doc, "ssl_ciphers"):
@@ -385,6 +391,7 @@ class MissingHsts(Rule):
     references = (NGX_HEADERS + "#add_header", OWASP_HEADERS)
     tags = ("tls", "headers")
     cwe = ("CWE-319",)
+    controls = ("PGB-02",)
 
     def check(self, doc):
         for server in model(doc).servers:
@@ -415,6 +422,7 @@ class ServerTokens(Rule):
     references = (NGX_CORE + "#server_tokens", GIXY)
     tags = ("disclosure",)
     cwe = ("CWE-200",)
+    controls = ("PGB-04",)
 
     def check(self, doc):
         for directive in _all_directives(doc, "server_tokens"):
@@ -442,6 +450,7 @@ class HostFromClient(Rule):
     references = (NGX_PROXY + "#proxy_set_header", GIXY)
     tags = ("headers",)
     cwe = ("CWE-644",)
+    controls = ("PGB-07",)
 
     def check(self, doc):
         for directive in _all_directives(doc, "proxy_set_header"):
@@ -473,6 +482,7 @@ class AliasTraversal(Rule):
     references = (NGX_CORE + "#alias", GIXY)
     tags = ("traversal",)
     cwe = ("CWE-22",)
+    controls = ("PGB-05",)
 
     def check(self, doc):
         for server in model(doc).servers:
@@ -567,6 +577,7 @@ class AllowWithoutDeny(Rule):
     references = (NGX_ACCESS, GIXY)
     tags = ("access-control",)
     cwe = ("CWE-284",)
+    controls = ("PGB-07",)
 
     def check(self, doc):
         for block in _blocks(doc):
@@ -607,6 +618,7 @@ class ReturnBypassesAccess(Rule):
     references = (NGX_REWRITE + "#return", GIXY)
     tags = ("access-control",)
     cwe = ("CWE-284",)
+    controls = ("PGB-07",)
 
     def check(self, doc):
         for server in model(doc).servers:
@@ -648,6 +660,7 @@ class OpenStubStatus(Rule):
     references = (NGX_STATUS, NGX_ACCESS)
     tags = ("disclosure",)
     cwe = ("CWE-200",)
+    controls = ("PGB-07",)
 
     def check(self, doc):
         for server in model(doc).servers:
@@ -685,6 +698,7 @@ class HeaderRedefinition(Rule):
     references = (NGX_HEADERS + "#add_header", GIXY)
     tags = ("headers",)
     cwe = ("CWE-693",)
+    controls = ("PGB-02",)
 
     def check(self, doc):
         for _block, own, inherited in _header_levels(doc):
@@ -746,6 +760,7 @@ class MutatingEndpointsForwarded(Rule):
     references = (PAPI, PSEC)
     tags = ("exposure",)
     cwe = ("CWE-352",)
+    controls = ("PGB-09",)
 
     def check(self, doc):
         for server in model(doc).servers:
@@ -852,6 +867,7 @@ class UnverifiedUpstreamTls(Rule):
     references = (NGX_PROXY + "#proxy_ssl_verify",)
     tags = ("tls",)
     cwe = ("CWE-295",)
+    controls = ("PGB-02",)
 
     def check(self, doc):
         for server in model(doc).servers:
@@ -886,6 +902,7 @@ class NoRateLimit(Rule):
     references = (NGX_LIMIT,)
     tags = ("availability",)
     cwe = ("CWE-770",)
+    controls = ("PGB-08",)
 
     def check(self, doc):
         for server in model(doc).servers:
@@ -919,6 +936,7 @@ class BrokenInclude(Rule):
     fix = "Point the include at an existing file inside the repository."
     references = (NGX_CORE.replace("http/ngx_http_core_module", "ngx_core_module") + "#include",)
     tags = ("misconfiguration",)
+    controls = ("PGB-10",)
 
     def check(self, doc):
         from promguard.model import Finding

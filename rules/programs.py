@@ -67,6 +67,7 @@ class PrometheusAdminApi(_FlagRule):
     references = (PCLI, PSEC)
     tags = ("exposure",)
     cwe = ("CWE-306",)
+    controls = ("PGB-09",)
 
 
 class PrometheusLifecycle(_FlagRule):
@@ -88,6 +89,7 @@ class PrometheusLifecycle(_FlagRule):
     references = (PCLI, PSEC)
     tags = ("exposure",)
     cwe = ("CWE-306",)
+    controls = ("PGB-09",)
 
 
 class WriteReceiver(Rule):
@@ -110,6 +112,7 @@ class WriteReceiver(Rule):
     references = (PCLI, "https://prometheus.io/docs/prometheus/latest/feature_flags/")
     tags = ("exposure",)
     cwe = ("CWE-306",)
+    controls = ("PGB-09",)
 
     _FLAGS = ("web.enable-remote-write-receiver", "web.enable-otlp-receiver")
     _FEATURES = ("remote-write-receiver", "otlp-write-receiver")
@@ -148,6 +151,7 @@ class CorsAnyOrigin(Rule):
     references = (PCLI,)
     tags = ("exposure",)
     cwe = ("CWE-942",)
+    controls = ("PGB-09",)
 
     def check(self, doc):
         for inv in _of(doc, "prometheus"):
@@ -176,6 +180,7 @@ class GossipWithoutTls(Rule):
     references = (AMHA, AMREADME)
     tags = ("tls", "exposure")
     cwe = ("CWE-319",)
+    controls = ("PGB-02",)
 
     def check(self, doc):
         for inv in _of(doc, "alertmanager"):
@@ -205,6 +210,7 @@ class PushgatewayAdminApi(_FlagRule):
     references = (PGW,)
     tags = ("exposure",)
     cwe = ("CWE-306",)
+    controls = ("PGB-09",)
 
 
 class PushgatewayLifecycle(_FlagRule):
@@ -221,6 +227,7 @@ class PushgatewayLifecycle(_FlagRule):
     references = (PGW,)
     tags = ("exposure",)
     cwe = ("CWE-306",)
+    controls = ("PGB-09",)
 
 
 # oauth2-proxy settings that restrict who may log in, besides --email-domain.
@@ -262,6 +269,7 @@ class OAuthAnyEmail(Rule):
     references = (O2P, "https://oauth2-proxy.github.io/oauth2-proxy/configuration/providers/")
     tags = ("authentication",)
     cwe = ("CWE-284",)
+    controls = ("PGB-03",)
 
     def check(self, doc):
         for inv in _of(doc, "oauth2-proxy"):
@@ -299,6 +307,7 @@ class OAuthSecretInline(Rule):
     references = (O2P,)
     tags = ("secrets",)
     cwe = ("CWE-798",)
+    controls = ("PGB-05",)
 
     _SECRETS = (
         "client-secret",
@@ -340,6 +349,7 @@ class OAuthInsecureCookie(Rule):
     references = (O2P,)
     tags = ("tls", "authentication")
     cwe = ("CWE-614",)
+    controls = ("PGB-02", "PGB-03")
 
     def check(self, doc):
         for inv in _of(doc, "oauth2-proxy"):
@@ -382,6 +392,7 @@ class OAuthBroadSkipAuth(Rule):
     references = (O2P,)
     tags = ("authentication",)
     cwe = ("CWE-284",)
+    controls = ("PGB-03",)
 
     def check(self, doc):
         for inv in _of(doc, "oauth2-proxy"):
@@ -438,6 +449,7 @@ class OAuthSkipVerify(Rule):
     references = (O2P,)
     tags = ("tls",)
     cwe = ("CWE-295",)
+    controls = ("PGB-02",)
 
     def check(self, doc):
         for inv in _of(doc, "oauth2-proxy"):
@@ -487,6 +499,7 @@ class GrafanaAdminPassword(Rule):
     references = (GRFD, GRF + "#admin_password")
     tags = ("authentication",)
     cwe = ("CWE-1392",)
+    controls = ("PGB-03",)
 
     def check(self, doc):
         for inv in _of(doc, "grafana"):
@@ -558,6 +571,7 @@ class GrafanaLiteralSecret(Rule):
     references = (GRFD, GRF + "#override-configuration-with-environment-variables")
     tags = ("secrets",)
     cwe = ("CWE-798",)
+    controls = ("PGB-05",)
 
     def check(self, doc):
         for inv in _of(doc, "grafana"):
@@ -599,6 +613,7 @@ class GrafanaAnonymous(Rule):
     )
     tags = ("authentication",)
     cwe = ("CWE-306",)
+    controls = ("PGB-03",)
 
     def check(self, doc):
         for inv in _of(doc, "grafana"):
@@ -632,6 +647,7 @@ class GrafanaOpenSignUp(Rule):
     references = (GRF + "#allow_sign_up",)
     tags = ("authentication",)
     cwe = ("CWE-284",)
+    controls = ("PGB-03",)
 
     def check(self, doc):
         for inv in _of(doc, "grafana"):

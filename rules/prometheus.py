@@ -91,6 +91,7 @@ class ServerSettingsInPrometheusYml(Rule):
     references = (HTTPS_DOCS, WEB_CONFIG_DOCS, CONFIG_DOCS)
     tags = ("tls", "authentication", "misconfiguration")
     cwe = ("CWE-306",)
+    controls = ("PGB-03", "PGB-02")
 
     def check(self, doc):
         for root in doc.mappings():
@@ -127,6 +128,7 @@ class UnknownPrometheusKey(Rule):
         "https://prometheus.io/docs/prometheus/latest/command-line/promtool/",
     )
     tags = ("misconfiguration",)
+    controls = ("PGB-10",)
 
     def check(self, doc):
         return unknown_key_findings(
@@ -161,6 +163,7 @@ class InlineSecret(Rule):
     references = (CONFIG_DOCS, SECURITY_DOCS)
     tags = ("secrets",)
     cwe = ("CWE-798", "CWE-256")
+    controls = ("PGB-05",)
 
     def check(self, doc):
         return secret_findings(self, doc, _schema(), "Prometheus", _NO_TWIN_FIX)
@@ -188,6 +191,7 @@ class UnexpandedVariable(Rule):
     )
     references = (CONFIG_DOCS, "https://prometheus.io/docs/prometheus/latest/migration/")
     tags = ("secrets", "misconfiguration")
+    controls = ("PGB-10",)
 
     def check(self, doc):
         return unexpanded_findings(self, doc, "Prometheus", skip=_expanded_or_regex)
@@ -223,6 +227,7 @@ class SecretInPlainField(Rule):
     references = (SECURITY_DOCS, CONFIG_DOCS)
     tags = ("secrets",)
     cwe = ("CWE-522",)
+    controls = ("PGB-05",)
 
     def check(self, doc):
         for root in doc.mappings():
@@ -287,6 +292,7 @@ class InsecureSkipVerify(Rule):
     references = (CONFIG_DOCS + "#tls_config",)
     tags = ("tls",)
     cwe = ("CWE-295",)
+    controls = ("PGB-02",)
 
     def check(self, doc):
         from promguard.schema import matches
@@ -327,6 +333,7 @@ class CredentialsOverHttp(Rule):
     references = (CONFIG_DOCS + "#scrape_config", SECURITY_DOCS)
     tags = ("tls", "secrets")
     cwe = ("CWE-319",)
+    controls = ("PGB-02",)
 
     def check(self, doc):
         for root in doc.mappings():
@@ -411,6 +418,7 @@ class OldTlsVersion(Rule):
     references = (CONFIG_DOCS + "#tls_config", "https://www.rfc-editor.org/rfc/rfc8996")
     tags = ("tls",)
     cwe = ("CWE-327",)
+    controls = ("PGB-02",)
 
     def check(self, doc):
         from promguard.schema import matches

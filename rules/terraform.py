@@ -235,6 +235,7 @@ class OpenMonitoringPort(Rule):
     )
     tags = ("network", "exposure")
     cwe = ("CWE-284",)
+    controls = ("PGB-07",)
 
     def check(self, doc):
         for module in modules(doc):
@@ -393,6 +394,7 @@ class ExposedKubernetesService(Rule):
     references = (K8S_SERVICE, HELM_RELEASE, SECURITY)
     tags = ("network", "exposure", "kubernetes")
     cwe = ("CWE-284",)
+    controls = ("PGB-07",)
 
     def check(self, doc):
         for module in modules(doc):
@@ -568,6 +570,7 @@ class UnprotectedIngress(Rule):
     )
     tags = ("network", "authentication", "kubernetes")
     cwe = ("CWE-306", "CWE-319")
+    controls = ("PGB-03", "PGB-02")
 
     def check(self, doc):
         for module in modules(doc):
@@ -682,6 +685,7 @@ class PlainHttpLoadBalancer(Rule):
     )
     tags = ("network", "tls")
     cwe = ("CWE-319",)
+    controls = ("PGB-02",)
 
     def check(self, doc):
         for module in modules(doc):
@@ -781,6 +785,7 @@ class HelmLiteralPassword(Rule):
     )
     tags = ("secrets",)
     cwe = ("CWE-798",)
+    controls = ("PGB-05", "PGB-03")
 
     def check(self, doc):
         for module in modules(doc):
@@ -844,6 +849,7 @@ class HelmRiskyEndpoints(Rule):
     )
     tags = ("admin-api",)
     cwe = ("CWE-306",)
+    controls = ("PGB-09",)
 
     def check(self, doc):
         for module in modules(doc):
@@ -920,6 +926,7 @@ class SecretVariableDefault(Rule):
     )
     tags = ("secrets",)
     cwe = ("CWE-798", "CWE-532")
+    controls = ("PGB-05",)
 
     def check(self, doc):
         from promguard.parsers.hcl import Literal
@@ -979,6 +986,7 @@ class PrometheusWorkspaceLogging(Rule):
     )
     tags = ("logging",)
     cwe = ("CWE-778",)
+    controls = ("PGB-06",)
 
     def check(self, doc):
         for module in modules(doc):
@@ -1016,6 +1024,7 @@ class ModuleOutsideScan(Rule):
     references = ("https://developer.hashicorp.com/terraform/language/modules/sources#local-paths",)
     tags = ("coverage",)
     precision = "very-high"
+    controls = ("PGB-10",)
 
     def check(self, doc):
         for module in modules(doc):

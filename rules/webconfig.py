@@ -73,6 +73,7 @@ class PlaintextPassword(Rule):
     references = (WEB_DOCS, BCRYPT_DOCS)
     tags = ("authentication", "secrets")
     cwe = ("CWE-256",)
+    controls = ("PGB-03", "PGB-05")
 
     def check(self, doc):
         for user, value in _passwords(doc):
@@ -102,6 +103,7 @@ class LowBcryptCost(Rule):
     )
     tags = ("authentication",)
     cwe = ("CWE-916",)
+    controls = ("PGB-03",)
 
     def check(self, doc):
         for user, value in _passwords(doc):
@@ -133,6 +135,7 @@ class BasicAuthWithoutTls(Rule):
     references = (WEB_DOCS, HTTPS_DOCS)
     tags = ("tls", "authentication")
     cwe = ("CWE-319",)
+    controls = ("PGB-02",)
 
     def check(self, doc):
         for root in doc.mappings():
@@ -171,6 +174,7 @@ class WeakClientAuth(Rule):
     references = (WEB_DOCS, "https://pkg.go.dev/crypto/tls#ClientAuthType")
     tags = ("tls", "authentication")
     cwe = ("CWE-295",)
+    controls = ("PGB-03",)
 
     def check(self, doc):
         for root in doc.mappings():
@@ -203,6 +207,7 @@ class OldTlsVersion(Rule):
     references = (WEB_DOCS, "https://www.rfc-editor.org/rfc/rfc8996")
     tags = ("tls",)
     cwe = ("CWE-327",)
+    controls = ("PGB-02",)
 
     def check(self, doc):
         for root in doc.mappings():
@@ -230,6 +235,7 @@ class InlinePrivateKey(Rule):
     references = (WEB_DOCS,)
     tags = ("secrets", "tls")
     cwe = ("CWE-321",)
+    controls = ("PGB-05",)
 
     def check(self, doc):
         for root in doc.mappings():
@@ -257,6 +263,7 @@ class UnknownWebConfigKey(Rule):
     fix = "Correct the spelling or indentation; `promtool check web-config` agrees."
     references = (WEB_DOCS,)
     tags = ("misconfiguration",)
+    controls = ("PGB-10",)
 
     def check(self, doc):
         return unknown_key_findings(self, doc, _schema(), "the server refuses to start")

@@ -132,7 +132,24 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="record today's findings in FILE (they are still reported this time)",
     )
+    scan.add_argument(
+        "--show-passed",
+        action="store_true",
+        help="also list the checks that passed, each rule on each object (text and JSON)",
+    )
     scan.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+
+    report = sub.add_parser("report", help="write an HTML report for an audit")
+    report.add_argument("paths", nargs="*", default=["."], metavar="PATH")
+    report.add_argument("-o", "--output", required=True, metavar="FILE", help="the HTML file")
+    report.add_argument(
+        "--framework",
+        choices=("promguard", "cis-docker", "owasp-docker"),
+        default="promguard",
+        help="the controls to show (default: promguard's baseline)",
+    )
+    report.add_argument("--config", metavar="FILE", help="settings file, as for scan")
+    report.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
 
     fix = sub.add_parser("fix", help="show (or --apply) the fixes that change no behaviour")
     fix.add_argument("paths", nargs="*", default=["."], metavar="PATH")
@@ -196,6 +213,7 @@ def cmd_scan(args) -> int:
                 jobs=args.jobs if args.jobs is not None else config.jobs,
                 read_outside=args.read_outside or bool(config.read_outside),
                 settings=config,
+                evidence=args.show_passed,
             )
     except PathError as exc:
         raise UsageError(str(exc)) from None
@@ -207,7 +225,7 @@ def cmd_scan(args) -> int:
     if args.format == "json":
         from .reporters.json_report import render
 
-        report = render(result)
+        report = render(result, show_passed=args.show_passed)
     elif args.format == "gitlab":
         from .reporters.gitlab import render
 
@@ -223,7 +241,9 @@ def cmd_scan(args) -> int:
     else:
         from .reporters.text import render
 
-        report = render(result, colour=_use_colour(args), quiet=args.quiet)
+        report = render(
+            result, colour=_use_colour(args), quiet=args.quiet, show_passed=args.show_passed
+        )
     if args.output:
         try:
             # a path that is not UTF-8 on disk goes back out as the bytes it was
@@ -288,6 +308,32 @@ def cmd_explain(args) -> int:
     return 0
 
 
+def cmd_report(args) -> int:
+    from .config import ConfigError, find_config, load_config
+    from .engine import Selection, scan
+    from .files import PathError
+    from .reporters.html_report import render
+
+    rules = _load(args.paths)
+    try:
+        config = load_config(args.config or find_config(args.paths), {r.id for r in rules})
+        selection = Selection(config.select or [], config.ignore or [])
+        result = scan(args.paths, rules, selection, settings=config, evidence=True)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    except PathError as exc:
+        raise UsageError(str(exc)) from None
+    result.findings = config.apply(result.findings, os.getcwd())
+    html = render(result, framework=args.framework, root=os.getcwd())
+    try:
+        with open(args.output, "w", encoding="utf-8", errors="surrogateescape") as fh:
+            fh.write(html)
+    except OSError as exc:
+        raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+    print(f"wrote {args.output}: {len(result.findings)} findings, {len(result.checks)} checks")
+    return 2 if result.errors else 0
+
+
 def cmd_fix(args) -> int:
     from .fixes import run_fix
 
@@ -307,6 +353,7 @@ def main(argv: list[str] | None = None) -> int:
             "rules": cmd_rules,
             "explain": cmd_explain,
             "fix": cmd_fix,
+            "report": cmd_report,
         }[args.command]
         return handler(args)
     except UsageError as exc:

@@ -123,6 +123,33 @@ def _cwe(cwe: str) -> str:
     return f"[{cwe}](https://cwe.mitre.org/data/definitions/{match.group(1)}.html)"
 
 
+_CONTROL_LABELS = (
+    ("promguard", "Baseline controls"),
+    ("cis-docker", "CIS Docker Benchmark v1.6"),
+    ("owasp-docker", "OWASP Docker Security Cheat Sheet"),
+)
+
+
+def _controls(rule) -> list[str]:
+    """For each framework the rule names items of, the items with their titles: on the line
+    when there is one, as a nested list when there are more."""
+    from . import controls
+
+    lines = []
+    for framework, label in _CONTROL_LABELS:
+        titles = {c.id: c.title for c in controls.framework_controls(framework)}
+        named = [
+            f"{i} - {titles[i]}" if i in titles else i
+            for i in controls.rule_controls(rule, framework)
+        ]
+        if len(named) == 1:
+            lines.append(f"- **{label}:** {named[0]}")
+        elif named:
+            lines.append(f"- **{label}:**")
+            lines += [f"  - {item}" for item in named]
+    return lines
+
+
 def rule_page(rule, examples: dict | None = None) -> str:
     """The rule's page in Markdown. ``examples`` is {"bad": ..., "good": ...} as the generator
     makes them; None takes the ones stored in the package, {} leaves the examples out."""
@@ -135,6 +162,7 @@ def rule_page(rule, examples: dict | None = None) -> str:
     out.append(f"- **Files:** {', '.join(rule.kinds)}")
     if rule.cwe:
         out.append(f"- **Weakness:** {', '.join(_cwe(c) for c in rule.cwe)}")
+    out += _controls(rule)
     if rule.tags:
         out.append(f"- **Tags:** {', '.join(rule.tags)}")
     out += ["", f"**What it catches:** {rule.description}", ""]

@@ -55,6 +55,8 @@ class ScanResult:
         self.parse_errors = 0
         self.rules_run: list = []
         self.errors: list[str] = []  # rules that crashed: an internal failure, exit code 2
+        self.checks: list = []  # evidence.Check: rules evaluated on objects (when asked for)
+        self.stack = None  # the stack document, for reports that show the stack (when asked)
         self.baseline_hidden = 0  # findings a --baseline file knew
         self.baseline_stale: list[dict] = []  # its entries that no finding matches any more
 
@@ -77,6 +79,7 @@ class _File:
         self.parsed = False  # the file is one of promguard's kinds and parsed
         self.index = 0  # its place in the scan's order (parallel scans put them back in it)
         self.errors: list[str] = []  # rule errors it caused (a parallel scan carries them home)
+        self.checks: list = []  # evidence.Check, when the scan records passed checks
 
     def problem(self, rule_id: str, message: str, line=1, column=1, end_column=None, fix=""):
         self.findings.append(
@@ -181,6 +184,7 @@ class _Context:
         self.scan_roots: list[str] = []
         self.read_outside = False  # --read-outside: references may leave the scanned folders
         self.settings = None  # scanner.config.Config: kind overrides
+        self.evidence = False  # record passed checks (evidence.Check) for reports
         self._root_set: set[str] = set()
         self.files: list[str] = []  # every file of the scan, for what is judged across files
         self.terraform_files: dict[str, object] = {}  # abspath -> TfFile, or HclError
@@ -497,6 +501,11 @@ class _Context:
                     out.findings.extend(self.run(rule, doc, display))
         if text is not None:
             _suppress(out, text, self.selection)
+        if self.evidence and doc is not None:
+            from .evidence import checks_for
+
+            reported = [f for f in out.findings if f.suppression is None]
+            out.checks = checks_for(doc, self.rules_by_kind.get(doc.kind, ()), reported)
         return out
 
     def read_document(self, abspath: str, display: str, out: _File, kind: str | None = None):
@@ -626,7 +635,18 @@ def _stack_findings(context: _Context, paths: list[str]) -> list[Finding]:
         source = next((d for d in stack.documents() if d.path == path), None)
         if source is not None:
             _mark_suppressed([f for f in kept if f.path == path], source.text)
-    return [f for f in kept if context.selection(f.rule_id)]
+    kept = [f for f in kept if context.selection(f.rule_id)]
+    if context.evidence:
+        from .evidence import checks_for
+
+        context.result.stack = doc
+        reported = [f for f in kept if f.suppression is None]
+        for compose in stack.documents("compose"):
+            if compose.path in scanned:
+                context.result.checks.extend(
+                    checks_for(compose, context.rules_by_kind["stack"], reported)
+                )
+    return kept
 
 
 def _reported_in(finding: Finding, scanned: set[str]) -> str:
@@ -697,6 +717,7 @@ def scan(
     jobs: int | None = 1,
     read_outside: bool = False,
     settings=None,
+    evidence: bool = False,
 ) -> ScanResult:
     """Scan ``paths`` (files or folders) with ``rules``; raises files.PathError for a missing
     path. ``jobs``: processes to use (0 or None: one per core when the scan is large); the
@@ -707,6 +728,7 @@ def scan(
     context = new_context(root, rules, selection)
     rules_by_kind = context.rules_by_kind
     context.read_outside = read_outside
+    context.evidence = evidence
     context.scan_roots = [
         os.path.abspath(p) if os.path.isdir(p) else os.path.dirname(os.path.abspath(p))
         for p in paths
@@ -744,6 +766,7 @@ def _scan_files(context, paths, jobs, display, rules_by_kind) -> ScanResult:
         records = [context.scan_file(abspath, display(abspath)) for abspath in context.files]
     every: list[Finding] = []
     for scanned in records:
+        result.checks.extend(scanned.checks)
         if scanned.kind in PARSED_KINDS or scanned.parse_error:
             result.files_scanned += 1
             if scanned.kind:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 import re
 
+from . import controls
 from .model import KINDS, SEVERITIES
 from .plugins import entry_points, search_path
 from .rule import Rule
@@ -54,6 +55,9 @@ def _problems(rule: Rule) -> list[str]:
             problems.append(f"reference {ref!r} is not an https URL")
     if rule.precision not in _PRECISIONS:
         problems.append(f"precision {rule.precision!r} is not one of {', '.join(_PRECISIONS)}")
+    # Unknown control IDs are errors for any rule; naming no baseline control is not (a plugin
+    # need not map itself; promguard's own rules must: tests/test_controls.py).
+    problems += [p for p in controls.problems(rule) if not p.startswith("names no control")]
     return problems
 
 

@@ -16,6 +16,9 @@ A rule is a class with its metadata as class attributes and a ``check`` method::
         references = ("https://prometheus.io/docs/...",)   # primary sources, https only
         tags = ("secrets",)                # optional; "security" is always added
         cwe = ("CWE-798",)                 # optional
+        controls = ("PGB-05",)             # the promguard baseline controls it evidences
+        cis_docker = ()                    # optional, where one applies: e.g. ("5.5",)
+        owasp_docker = ()                  # optional, where one applies: e.g. ("RULE #3",)
 
         def check(self, doc):
             for root in doc.roots:
@@ -26,6 +29,11 @@ A rule is a class with its metadata as class attributes and a ``check`` method::
 ``doc`` is a scanner.document.Document: its ``roots`` are the YAML documents of the file as
 located nodes (scanner.parsers.yaml_tree). A rule keeps no state between files and yields one
 finding per problem, each at the exact key or value it is about.
+
+``controls``, ``cis_docker`` and ``owasp_docker`` name what the rule checks in the terms auditors
+use: controls of promguard's baseline (PGB-01 ... PGB-10), items of the CIS Docker Benchmark v1.6
+and rules of the OWASP Docker Security Cheat Sheet, by the IDs scanner.controls lists. The
+registry refuses a rule that names an ID not listed there.
 """
 
 from __future__ import annotations
@@ -45,6 +53,9 @@ class Rule:
     references: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     cwe: tuple[str, ...] = ()
+    controls: tuple[str, ...] = ()  # promguard baseline controls (scanner.controls.BASELINE)
+    cis_docker: tuple[str, ...] = ()  # CIS Docker Benchmark v1.6 items (controls.CIS_DOCKER)
+    owasp_docker: tuple[str, ...] = ()  # OWASP Docker cheat sheet rules (controls.OWASP_DOCKER)
     precision: str = "high"  # SARIF precision: very-high | high | medium | low
     source: str = ""  # filled in by the loader: the entry point that provided the rule
 

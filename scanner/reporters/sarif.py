@@ -4,6 +4,11 @@ What GitHub needs (../shared/sarif/README.md): rules with full metadata and a nu
 ``security-severity`` string, one location per result with a repo-relative URI and a complete
 region, a results array even when empty, and no ``primaryLocationLineHash`` of our own (the
 upload action computes it from the checked-out file).
+
+Each rule's ``properties`` name what it checks (scanner.controls): ``controls`` holds the
+promguard baseline, CIS Docker, OWASP Docker and CWE IDs, and the tags repeat them as
+``control:PGB-03``, ``cis-docker:5.5`` and ``owasp-docker:RULE-3`` after the rule's own tags,
+as many as fit in the ten GitHub shows.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ import pathlib
 import attr
 import sarif_om as om
 
-from .. import __version__
+from .. import __version__, controls
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/promguard/promguard"
@@ -50,9 +55,23 @@ def _to_json(obj):
     return out
 
 
+_CONTROL_TAG = {"promguard": "control", "cis_docker": "cis-docker", "owasp_docker": "owasp-docker"}
+
+
+def _control_tags(rule) -> list[str]:
+    """control:PGB-03, cis-docker:5.5, owasp-docker:RULE-3 (a tag is one word)."""
+    found = controls.mapping(rule)
+    return [
+        f"{prefix}:{item.replace(' #', '-')}"
+        for framework, prefix in _CONTROL_TAG.items()
+        for item in found[framework]
+    ]
+
+
 def _tags(rule) -> list[str]:
     tags = ["security", *rule.tags]
     tags += [f"external/cwe/{c.lower()}" for c in rule.cwe]
+    tags += _control_tags(rule)  # after the others: all of them are in properties.controls
     return list(dict.fromkeys(tags))[:10]  # GitHub shows ten tags and rejects more than twenty
 
 
@@ -87,6 +106,7 @@ def _descriptor(rule) -> om.ReportingDescriptor:
             "tags": _tags(rule),
             "precision": rule.precision,
             "security-severity": SECURITY_SEVERITY[rule.severity],
+            "controls": controls.mapping(rule),
         },
     )
 

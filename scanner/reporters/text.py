@@ -10,7 +10,7 @@ _BOLD = "\033[1m"
 _RESET = "\033[0m"
 
 
-def render(result, colour: bool = False, quiet: bool = False) -> str:
+def render(result, colour: bool = False, quiet: bool = False, show_passed=False) -> str:
     def paint(code: str, text: str) -> str:
         return f"{code}{text}{_RESET}" if colour else text
 
@@ -23,6 +23,12 @@ def render(result, colour: bool = False, quiet: bool = False) -> str:
             lines.append(paint(_DIM, f"    see {path}:{line}:{column}: {message}"))
         if f.fix and not quiet:
             lines.append(paint(_DIM, f"    fix: {f.fix}"))
+    if show_passed:
+        passed = [c for c in result.checks if c.passed]
+        if passed:
+            lines.append(f"passed checks ({len(passed)}):")
+        for check in passed:
+            lines.append(f"  {check.path}:{check.line}: {check.rule_id} passed on {check.object}")
     if not quiet:
         for entry in result.baseline_stale:
             lines.append(

@@ -1,0 +1,1281 @@
+"""One self-contained HTML page for an audit: ``promguard report -o report.html``.
+
+The page has no scripts and loads nothing: its styles are inline, its charts inline SVG, and a
+Content-Security-Policy forbids every other load, so the file opens the same offline, in a
+mail attachment or on a locked-down laptop, and prints. It holds no timestamp, so the same
+scan gives the same file.
+
+What it shows: what was scanned and the stack at a glance (services, what they publish, which
+proxy forwards to which service), the controls of one framework with their status, evidence
+and findings, and each finding with the code around it and the fix.
+
+A control is *failed* when a finding (not suppressed) comes from a rule mapped to it, *met*
+when a mapped rule passed on at least one object and none failed, and *not applicable* when
+no mapped rule evaluated anything.
+
+Secrets: finding messages are masked by the rules; the excerpts are the files' own text, so the
+values on lines a secret rule points at, the values of keys that name a secret, the passwords
+in URLs and private key blocks are replaced by ``********`` before anything is written.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from html import escape
+
+from .. import __version__
+from ..controls import FRAMEWORKS, framework_controls, rule_controls
+from ..model import MASK, RANK, SEVERITIES
+
+STATUSES = ("failed", "met", "na")
+STATUS_LABEL = {"failed": "Failed", "met": "Met", "na": "Not applicable"}
+STATUS_COLOUR = {"failed": "#c62828", "met": "#2e7d32", "na": "#9e9e9e"}
+SEVERITY_COLOUR = {
+    "critical": "#7b1fa2",
+    "high": "#c62828",
+    "medium": "#ef6c00",
+    "low": "#1565c0",
+}
+CONTEXT_LINES = 3  # lines shown above and below a finding
+MAX_HIGHLIGHT = 8  # lines of a multi-line finding highlighted before it is cut
+MAX_SOURCE_BYTES = 2 * 1024 * 1024
+
+# Rules whose findings point at a secret: their lines are masked whatever the syntax.
+SECRET_CWES = frozenset(
+    ("CWE-256", "CWE-257", "CWE-312", "CWE-321", "CWE-522", "CWE-532", "CWE-538", "CWE-798")
+)
+_KEYWORDS = (
+    r"password|passwd|secret|token|api_?key|credential|private_key|client_secret|auth"
+    r"|routing_key|service_key|access_key"
+)
+# `key: value`, `key=value`, `key = "value"`, `--flag=value`, `"key": "value"`
+_SECRET_KEY = re.compile(
+    rf"""(?P<key>[\w.\-]*(?:{_KEYWORDS})[\w.\-]*)(?P<sep>["']?[ \t]*(?::[ \t]|:$|=)[ \t]*)"""
+    r"""(?P<value>\S.*)?$""",
+    re.IGNORECASE,
+)
+# keys that name a secret's file or its kind, not the secret
+_NOT_SECRET = re.compile(r"(_file|_files|_path|_type|_dir|_enabled)$", re.IGNORECASE)
+_ANY_KEY = re.compile(
+    r"""^(?P<key>\s*(?:-\s+)?[^\s:=#][^:=]*?["']?\s*(?::\s|=)\s*)(?P<value>\S.*)$"""
+)
+_USERINFO = re.compile(r"(\b[a-z][a-z0-9+.\-]*://[^\s/:@]*:)[^\s/@]+@", re.IGNORECASE)
+_SCHEME_TOKEN = re.compile(r"\b(Bearer|Basic|Token)\s+[A-Za-z0-9+/=._~\-]{6,}", re.IGNORECASE)
+_BEGIN = re.compile(r"-----BEGIN [A-Z0-9 ]*-----")
+_END = re.compile(r"-----END [A-Z0-9 ]*-----")
+_SECRET_BLOCKS = ("basic_auth_users",)  # YAML mappings whose every value is a password
+
+_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+    "base-uri 'none'; form-action 'none'"
+)
+
+
+def render(result, framework: str = "promguard", root: str | None = None) -> str:
+    root = root or os.getcwd()
+    return _Report(result, framework, root).page()
+
+
+def is_secret_rule(rule) -> bool:
+    if rule is None:
+        return True  # a rule promguard does not know: its line may hold anything
+    tags = tuple(getattr(rule, "tags", ()) or ())
+    return tags[:1] == ("secrets",) or bool(SECRET_CWES & set(getattr(rule, "cwe", ()) or ()))
+
+
+# masking
+
+
+def mask_line(text: str, secret_line: bool = False) -> str:
+    """The line with the values of secret-looking keys, URL passwords and bearer tokens
+    replaced; on a line a secret rule points at, the value of any key (or the whole line)."""
+    if secret_line and not _USERINFO.search(text):  # in a URL, the password is the secret
+        match = _ANY_KEY.match(text)
+        if match:
+            return match.group("key") + MASK
+        stripped = text.strip()
+        if stripped and stripped not in ("-", "|", ">") and not stripped.endswith(":"):
+            return text[: len(text) - len(text.lstrip())] + MASK
+    text = _USERINFO.sub(lambda m: m.group(1) + MASK + "@", text)
+    text = _SCHEME_TOKEN.sub(lambda m: m.group(1) + " " + MASK, text)
+
+    def key_value(match):
+        if match.group("value") is None or _NOT_SECRET.search(match.group("key")):
+            return match.group(0)
+        value = match.group("value")
+        if value in ("|", ">", "|-", ">-", "{", "[") or value.startswith("#"):
+            return match.group(0)  # a block follows, or nothing: the lines below are judged
+        return match.group("key") + match.group("sep") + MASK
+
+    return _SECRET_KEY.sub(key_value, text)
+
+
+def mask_lines(lines: list[str], secret: set[int] = frozenset()) -> list[str]:
+    """Every line of a file, masked; ``secret``: 1-based numbers of lines a secret rule
+    points at. Private key blocks are masked from BEGIN to END (to the end of the file when
+    the END is missing); the values under basic_auth_users too."""
+    out = []
+    in_key = False
+    block_indent: int | None = None  # inside a mapping of passwords, its key's indentation
+    for number, line in enumerate(lines, 1):
+        indent = len(line) - len(line.lstrip())
+        stripped = line.strip()
+        if block_indent is not None and stripped and not stripped.startswith("#"):
+            if indent <= block_indent:
+                block_indent = None
+        if in_key:
+            end = _END.search(line)
+            if end:
+                in_key = False
+                before = line[indent : end.start()]
+                out.append(line[:indent] + MASK + line[end.start() :] if before.strip() else line)
+            else:
+                out.append(line[:indent] + MASK if stripped else line)
+            continue
+        begin = _BEGIN.search(line)
+        if begin:
+            rest = line[begin.end() :]
+            end = _END.search(rest)
+            if end is None:
+                in_key = True
+            head = mask_line(line[: begin.start()])
+            out.append(head + begin.group(0) + (MASK if rest.strip() else ""))
+            continue
+        if block_indent is not None and stripped and not stripped.startswith("#"):
+            out.append(mask_line(line, secret_line=True))
+            continue
+        key = stripped.split(":", 1)[0].strip("\"'")
+        if key in _SECRET_BLOCKS and stripped.endswith(":"):
+            block_indent = indent
+        out.append(mask_line(line, secret_line=number in secret))
+    return out
+
+
+# the report
+
+
+class _Source:
+    """The scanned files' lines, read once and masked."""
+
+    def __init__(self, root: str, secret_lines: dict[str, set[int]]):
+        self.root = root
+        self.secret_lines = secret_lines
+        self._cache: dict[str, list[str] | None] = {}
+
+    def lines(self, path: str) -> list[str] | None:
+        if path not in self._cache:
+            self._cache[path] = self._read(path)
+        return self._cache[path]
+
+    def _read(self, path: str) -> list[str] | None:
+        full = path if os.path.isabs(path) else os.path.join(self.root, path)
+        try:
+            if not os.path.isfile(full) or os.path.getsize(full) > MAX_SOURCE_BYTES:
+                return None
+            with open(full, "rb") as fh:
+                data = fh.read(MAX_SOURCE_BYTES + 1)
+        except OSError:
+            return None
+        if b"\0" in data[:8192]:
+            return None
+        text = data.decode("utf-8-sig", errors="replace").expandtabs(4)
+        lines = text.splitlines()
+        return mask_lines(lines, self.secret_lines.get(path, set()))
+
+
+class _Report:
+    def __init__(self, result, framework: str, root: str):
+        if framework not in FRAMEWORKS:
+            raise ValueError(f"unknown framework {framework!r}")
+        self.result = result
+        self.framework = framework
+        self.root = root
+        self.rules = {rule.id: rule for rule in result.rules_run}
+        self.findings = sorted(
+            result.findings,
+            key=lambda f: (-RANK.get(f.severity, 0), f.path, f.line, f.column, f.rule_id),
+        )
+        self.suppressed = sorted(result.suppressed, key=lambda f: f.sort_key())
+        self.passed = [c for c in result.checks if c.passed]
+        self.finding_ids = {id(f): f"F{i}" for i, f in enumerate(self.findings, 1)}
+        secret_lines: dict[str, set[int]] = {}
+        for finding in [*result.findings, *result.suppressed]:
+            if is_secret_rule(self.rules.get(finding.rule_id)):
+                last = min(finding.end_line, finding.line + 50)
+                secret_lines.setdefault(finding.path, set()).update(range(finding.line, last + 1))
+                for path, line, _, _ in finding.related:
+                    secret_lines.setdefault(path, set()).add(line)
+        self.source = _Source(root, secret_lines)
+        self.controls = framework_controls(framework)
+        self._evaluate()
+
+    # what the page says
+
+    def _evaluate(self):
+        known = {c.id for c in self.controls}
+        self.rules_of: dict[str, list[str]] = {c.id: [] for c in self.controls}
+        self.controls_of: dict[str, list[str]] = {}
+        for rule in self.result.rules_run:
+            ids = [i for i in rule_controls(rule, self.framework) if i in known]
+            self.controls_of[rule.id] = ids
+            for control_id in ids:
+                self.rules_of[control_id].append(rule.id)
+        self.status: dict[str, str] = {}
+        self.control_findings: dict[str, list] = {}
+        self.control_passed: dict[str, list] = {}
+        for control in self.controls:
+            rule_ids = set(self.rules_of[control.id])
+            found = [f for f in self.findings if f.rule_id in rule_ids]
+            passed = [c for c in self.passed if c.rule_id in rule_ids]
+            self.control_findings[control.id] = found
+            self.control_passed[control.id] = passed
+            self.status[control.id] = "failed" if found else "met" if passed else "na"
+        self.counts = {s: sum(1 for v in self.status.values() if v == s) for s in STATUSES}
+        self.in_scope = [f for f in self.findings if self.controls_of.get(f.rule_id)]
+        self.out_of_scope = [f for f in self.findings if not self.controls_of.get(f.rule_id)]
+
+    def page(self) -> str:
+        name = os.path.basename(os.path.normpath(self.root)) or self.root
+        title = f"promguard report: {name}"
+        body = "\n".join(
+            [
+                self._header(name),
+                self._summary(),
+                self._stack(),
+                self._controls(),
+                self._findings(),
+                self._suppressed(),
+                self._footer(),
+            ]
+        )
+        return (
+            "<!DOCTYPE html>\n"
+            '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">\n'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            '<meta name="generator" content="promguard ' + escape(__version__) + '">\n'
+            f"<title>{escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n"
+            f'<body data-framework="{escape(self.framework)}">\n<main>\n{body}\n</main>\n'
+            "</body>\n</html>\n"
+        )
+
+    def _header(self, name: str) -> str:
+        r = self.result
+        kinds = ", ".join(f"{n} {k}" for k, n in sorted(r.kinds.items())) or "no known kinds"
+        errors = ""
+        if r.errors:
+            items = "".join(f"<li>{escape(e)}</li>" for e in r.errors)
+            errors = (
+                f'<div class="alert" id="errors" data-count="{len(r.errors)}">'
+                "<strong>The scan was incomplete:</strong> some rules failed, so the results "
+                f"below may miss problems.<ul>{items}</ul></div>"
+            )
+        failed = self.counts["failed"]
+        if not self.controls:
+            verdict = "No controls of this framework are mapped to promguard's rules yet."
+            tone = "na"
+        elif failed:
+            verdict = f"{failed} of {len(self.controls)} controls failed."
+            tone = "failed"
+        elif self.counts["met"]:
+            verdict = f"No control failed; {self.counts['met']} of {len(self.controls)} met."
+            tone = "met"
+        else:
+            verdict = "Nothing this framework's rules check was found in the scanned files."
+            tone = "na"
+        nav = "".join(
+            f'<a href="#{a}">{t}</a>'
+            for a, t in (
+                ("summary", "Summary"),
+                ("stack", "Stack"),
+                ("controls", "Controls"),
+                ("findings", "Findings"),
+                ("suppressed", "Suppressed"),
+            )
+        )
+        return (
+            '<header id="top">'
+            '<p class="eyebrow">promguard security report</p>'
+            f"<h1>{escape(name)}</h1>"
+            f'<p class="scope">Framework: <strong>{escape(FRAMEWORKS[self.framework])}</strong>'
+            f" &middot; {r.files_scanned} files scanned ({escape(kinds)})"
+            f" &middot; {len(self.result.rules_run)} rules"
+            f" &middot; promguard {escape(__version__)}</p>"
+            f'<p class="verdict verdict-{tone}" id="verdict">{escape(verdict)}</p>'
+            f'<nav class="toc no-print">{nav}</nav>'
+            f"{errors}</header>"
+        )
+
+    # summary
+
+    def _summary(self) -> str:
+        by_severity = {s: 0 for s in SEVERITIES}
+        for f in self.findings:
+            by_severity[f.severity] = by_severity.get(f.severity, 0) + 1
+        cards = [
+            _card("controls-failed", self.counts["failed"], "controls failed", "failed"),
+            _card("controls-met", self.counts["met"], "controls met", "met"),
+            _card("controls-na", self.counts["na"], "not applicable", "na"),
+            _card(
+                "findings",
+                len(self.findings),
+                "findings"
+                + (f", {len(self.in_scope)} under these controls" if self.out_of_scope else ""),
+                "",
+            ),
+            _card("passed-checks", len(self.passed), "passed checks", ""),
+            _card("suppressed", len(self.suppressed), "suppressed", ""),
+            _card("files", self.result.files_scanned, "files scanned", ""),
+        ]
+        explain = (
+            '<p class="note">A control is <b>failed</b> when a finding comes from a rule '
+            "mapped to it, <b>met</b> when its rules were evaluated on the stack and passed, "
+            "and <b>not applicable</b> when none of its rules had anything to evaluate in the "
+            "scanned files. Passed checks are one rule evaluated on one object (a service, a "
+            "scrape job, an nginx location ...) with nothing found.</p>"
+        )
+        return (
+            '<section id="summary"><h2>Summary</h2>'
+            f'<div class="cards">{"".join(cards)}</div>'
+            '<div class="charts">'
+            f'<figure class="chart" id="controls-chart">{self._donut()}'
+            f"<figcaption>Controls of the {escape(FRAMEWORKS[self.framework])}</figcaption>"
+            "</figure>"
+            f'<figure class="chart" id="severity-chart">{_severity_bars(by_severity)}'
+            "<figcaption>Findings by severity</figcaption></figure>"
+            f"</div>{explain}{self._overview()}</section>"
+        )
+
+    def _overview(self) -> str:
+        """One row per control: the matrix an auditor starts from."""
+        if not self.controls:
+            return ""
+        rows = []
+        for c in self.controls:  # in the framework's own order
+            status = self.status[c.id]
+            found = self.control_findings[c.id]
+            worst = max(found, key=lambda f: RANK.get(f.severity, 0)).severity if found else ""
+            rows.append(
+                f'<tr data-control="{escape(c.id)}" data-status="{status}">'
+                f'<td class="nowrap"><a href="#control-{escape(c.id)}">{escape(c.id)}</a></td>'
+                f"<td>{escape(c.title)}</td>"
+                f'<td><span class="badge badge-{status}">{STATUS_LABEL[status]}</span></td>'
+                f'<td class="num">{len(found) or ""}'
+                + (f' <span class="sev sev-{worst}">{worst}</span>' if worst else "")
+                + f'</td><td class="num">{len(self.control_passed[c.id]) or ""}</td></tr>'
+            )
+        return (
+            '<h3>Controls overview</h3><table class="grid" id="overview"><thead><tr>'
+            '<th>ID</th><th>Control</th><th>Status</th><th class="num">Findings (worst)</th>'
+            f'<th class="num">Passed checks</th></tr></thead><tbody>{"".join(rows)}</tbody>'
+            "</table>"
+        )
+
+    def _donut(self) -> str:
+        total = len(self.controls)
+        parts = []
+        offset = 25.0  # start at twelve o'clock
+        for status in STATUSES:
+            n = self.counts[status]
+            if not n:
+                continue
+            share = 100.0 * n / total
+            parts.append(
+                f'<circle class="seg seg-{status}" data-status="{status}" data-count="{n}" '
+                'cx="21" cy="21" r="15.9155" fill="none" '
+                f'stroke="{STATUS_COLOUR[status]}" stroke-width="6" '
+                f'stroke-dasharray="{share:.3f} {100 - share:.3f}" '
+                f'stroke-dashoffset="{offset:.3f}"><title>{STATUS_LABEL[status]}: {n}'
+                "</title></circle>"
+            )
+            offset -= share
+        if not parts:
+            parts.append(
+                '<circle cx="21" cy="21" r="15.9155" fill="none" stroke="#e0e0e0" '
+                'stroke-width="6"/>'
+            )
+        legend = "".join(
+            f'<g transform="translate(48,{10 + 10 * i})">'
+            f'<rect width="6" height="6" y="-5.5" rx="1" fill="{STATUS_COLOUR[s]}"/>'
+            f'<text x="9" font-size="5">{STATUS_LABEL[s]}: {self.counts[s]}</text></g>'
+            for i, s in enumerate(STATUSES)
+        )
+        return (
+            '<svg viewBox="0 0 100 42" width="300" height="126" role="img" '
+            f'aria-label="Controls: {self.counts["failed"]} failed, {self.counts["met"]} met, '
+            f'{self.counts["na"]} not applicable">'
+            '<circle cx="21" cy="21" r="15.9155" fill="none" stroke="#eeeeee" stroke-width="6"/>'
+            + "".join(parts)
+            + f'<text x="21" y="21" text-anchor="middle" font-size="8" font-weight="700" '
+            f'dominant-baseline="middle">{total}</text>'
+            '<text x="21" y="27.5" text-anchor="middle" font-size="3.2" fill="#555">controls'
+            "</text>" + legend + "</svg>"
+        )
+
+    # the stack
+
+    def _stack(self) -> str:
+        parts = ['<section id="stack"><h2>The stack at a glance</h2>']
+        model = _stack_model(self.result.stack)
+        services = model.services if model is not None else []
+        if services:
+            proxies = _proxies(model, self.root)
+            parts.append(self._services_table(services, proxies))
+            parts.append(self._diagram(services, proxies))
+            parts.append(self._links(services, proxies, model))
+        else:
+            parts.append(
+                '<p class="note" id="no-services">No compose services were found: the files '
+                "were judged one by one.</p>"
+            )
+        parts.append(self._files())
+        parts.append("</section>")
+        return "".join(parts)
+
+    def _services_table(self, services, proxies) -> str:
+        rows = []
+        for s in services:
+            exposed = s.exposures()
+            open_ids = {id(p) for p in exposed}
+            ports = []
+            for port in s.service.ports:
+                spec = escape(port.spec())
+                if id(port) in open_ids:
+                    ports.append(f'<span class="pill pill-bad" title="reachable">{spec}</span>')
+                else:
+                    ports.append(f'<span class="pill">{spec}</span>')
+            if s.host_network is not None:
+                listen = s.listen[1]
+                label = f"host network{f' :{listen}' if listen else ''}"
+                cls = "pill-bad" if exposed else ""
+                ports.append(f'<span class="pill {cls}">{escape(label)}</span>')
+            auth = s.authentication()
+            behind = [p for p in proxies if p.proxy.service is s]
+            proxied = "".join(
+                f'<span class="pill {"pill-good" if p.proxy.protected else "pill-bad"}">'
+                f"{escape(p.source)} {escape(p.route)}</span>"
+                for p in behind
+            )
+            flags = "".join(
+                f'<span class="pill pill-warn mono">--{escape(f.name)}</span>'
+                if f.value in ("true", "", None)
+                else f'<span class="pill pill-warn mono">--{escape(f.name)} '
+                f"({escape(str(f.value))})</span>"
+                for f in s.risky_flags()
+            )
+            image = s.service.image
+            doc = s.service.doc
+            rows.append(
+                f'<tr class="service" data-service="{escape(s.name)}" '
+                f'data-exposed="{len(exposed)}">'
+                f"<td><strong>{escape(s.name)}</strong>"
+                f'<div class="sub">{escape(image.value) if image is not None else ""}</div></td>'
+                f"<td>{escape(s.program or 'unknown')}</td>"
+                f'<td class="nowrap"><code>{escape(doc.path)}:{s.service.key.line}</code></td>'
+                f"<td>{''.join(ports) or '<span class=sub>none</span>'}</td>"
+                f"<td>{escape(auth) if auth else '<span class=sub>none</span>'}</td>"
+                f"<td>{proxied or '<span class=sub>&mdash;</span>'}</td>"
+                f"<td>{flags or '<span class=sub>&mdash;</span>'}</td></tr>"
+            )
+        return (
+            f'<h3>Services <span class="count">{len(services)}</span></h3>'
+            '<table class="grid" id="services"><thead><tr><th>Service</th><th>Program</th>'
+            "<th>Defined in</th><th>Published</th><th>Own authentication</th>"
+            "<th>Behind proxy</th><th>Risky flags</th></tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>"
+            '<p class="note">Ports in red are reachable from other machines; a proxy in green '
+            "asks for credentials (or restricts by address), in red it does not.</p>"
+        )
+
+    def _diagram(self, services, proxies) -> str:
+        """Other machines on the left, proxies in the middle, the services they reach on
+        the right; an arrow for each published port and each proxy route, red when nothing
+        on that path asks for credentials."""
+        proxy_nodes: list[str] = []
+        for p in proxies:
+            if p.source not in proxy_nodes:
+                proxy_nodes.append(p.source)
+        proxy_services = {p.source_service for p in proxies if p.source_service is not None}
+        backends = [s for s in services if s.name not in proxy_services]
+        # the services behind a proxy first, beside it
+        proxied = {p.proxy.service.name for p in proxies}
+        backends.sort(key=lambda s: s.name not in proxied)
+        edges = []  # (source node, target node, label, tone)
+        for s in services:
+            exposed = s.exposures()
+            target = "proxy:" + s.name if s.name in proxy_services else "svc:" + s.name
+            if not exposed or (target.startswith("svc:") and s not in backends):
+                continue
+            label = ", ".join(
+                p.spec() if hasattr(p, "spec") else f"host network :{s.listen[1] or '?'}"
+                for p in exposed
+            )
+            guarded = bool(s.authentication()) or s.name in proxy_services
+            edges.append(("outside", target, label, "ok" if guarded else "bad"))
+        for p in proxies:
+            tone = "ok" if p.proxy.protected else "bad"
+            edges.append(("proxy:" + p.source, "svc:" + p.proxy.service.name, p.route, tone))
+        ends: dict[str, list[int]] = {}  # node -> the edges that touch it, in order
+        for i, (src, dst, _, _) in enumerate(edges):
+            ends.setdefault(src, []).append(i)
+            ends.setdefault(dst, []).append(i)
+        step, gap, top = 16, 16, 34
+        left_x, mid_x, right_x = 16, 300, 690
+        out_w, node_w = 150, 220
+        width = right_x + node_w + 16
+
+        def height(node):
+            return max(40, step * len(ends.get(node, ())) + 10)
+
+        pos: dict[str, tuple[int, int, int]] = {}  # node -> x, y, height
+        for column, names, x in (
+            ("proxy:", proxy_nodes, mid_x),
+            ("svc:", [s.name for s in backends], right_x),
+        ):
+            y = top
+            for name in names:
+                pos[column + name] = (x, y, height(column + name))
+                y += height(column + name) + gap
+        bottom = max([top + 40] + [y + h for _, y, h in pos.values()])
+        outside_h = height("outside")
+        pos["outside"] = (left_x, max(top, (top + bottom - outside_h) // 2), outside_h)
+        bottom = max(bottom, pos["outside"][1] + outside_h)
+
+        proxy_boxes = [pos["proxy:" + name] for name in proxy_nodes]
+
+        def bypass(src, dst):  # an edge from outside that must go around the proxies
+            if src != "outside" or not dst.startswith("svc:"):
+                return False
+            _, y, h = pos[dst]
+            return any(py - 8 <= y + h and y <= py + ph + 8 for _, py, ph in proxy_boxes)
+
+        def other_end(node, i):  # where the edge comes from: fewer crossings when sorted
+            src, dst = edges[i][:2]
+            if bypass(src, dst):
+                return 1e6 if node == dst else -1e6
+            x, y, h = pos[dst if node == src else src]
+            return y + h / 2
+
+        for node, touching in ends.items():
+            touching.sort(key=lambda i, node=node: (other_end(node, i), i))
+
+        def port(node, i):
+            x, y, h = pos[node]
+            slots = ends[node]
+            return y + h / 2 + (slots.index(i) - (len(slots) - 1) / 2) * step
+
+        corridor = max([y + h for _, y, h in proxy_boxes], default=top) + 14
+        paths, labels = [], []
+        for i, (src, dst, label, tone) in enumerate(edges):
+            if src not in pos or dst not in pos:
+                continue
+            x1 = pos[src][0] + (out_w if src == "outside" else node_w)
+            x2 = pos[dst][0]
+            y1, y2 = port(src, i), port(dst, i)
+            mid = (x1 + x2) / 2
+            if bypass(src, dst):
+                # around the proxies, not behind them: this path bypasses them
+                wy = corridor
+                corridor += 10
+                a, b = mid_x - 12, mid_x + node_w + 12
+                d = (
+                    f"M{x1},{y1:.1f} C{x1 + 70},{y1:.1f} {a - 70},{wy:.1f} {a},{wy:.1f} "
+                    f"L{b},{wy:.1f} C{b + 60},{wy:.1f} {x2 - 60},{y2:.1f} {x2 - 1},{y2:.1f}"
+                )
+            else:
+                d = f"M{x1},{y1:.1f} C{mid:.1f},{y1:.1f} {mid:.1f},{y2:.1f} {x2 - 1},{y2:.1f}"
+            colour = "#c62828" if tone == "bad" else "#2e7d32"
+            dash = ' stroke-dasharray="5 4"' if tone == "bad" else ""
+            paths.append(
+                f'<path class="edge edge-{tone}" d="{d}" fill="none" stroke="{colour}" '
+                f'stroke-width="1.6"{dash} marker-end="url(#arr)"/>'
+            )
+            labels.append(
+                f'<text x="{x2 - 10}" y="{y2 - 4:.1f}" text-anchor="end" class="elabel" '
+                f'fill="{colour}">{escape(_short(label, 30))}</text>'
+            )
+        bottom = max(bottom, corridor)
+        out = [
+            f'<svg id="stack-diagram" viewBox="0 0 {width} {bottom + 8:.0f}" width="100%" '
+            f'style="max-width:{width}px" role="img" aria-label="What talks to what">',
+            '<defs><marker id="arr" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" '
+            'markerHeight="6" orient="auto"><path d="M0,0L10,5L0,10z" fill="#555"/></marker>'
+            "</defs>",
+            f'<text x="{left_x}" y="16" class="col">Other machines</text>',
+            f'<text x="{mid_x}" y="16" class="col">Proxies</text>' if proxy_nodes else "",
+            f'<text x="{right_x}" y="16" class="col">Services</text>',
+            *paths,
+        ]
+        x, y, h = pos["outside"]
+        out.append(_node(x, y, out_w, h, "Network", "other machines", "outside"))
+        for name in proxy_nodes:
+            x, y, h = pos["proxy:" + name]
+            kind = next((p.kind for p in proxies if p.source == name), "")
+            out.append(_node(x, y, node_w, h, name, kind, "proxy"))
+        for s in backends:
+            x, y, h = pos["svc:" + s.name]
+            out.append(_node(x, y, node_w, h, s.name, s.program or "", "service"))
+        out.extend(labels)  # over the nodes and lines
+        out.append("</svg>")
+        legend = (
+            '<figcaption class="note"><span class="key key-bad"></span>nothing on the path asks '
+            'for credentials <span class="key key-ok"></span>authenticated or restricted'
+            "</figcaption>"
+        )
+        return '<figure class="diagram">' + "".join(out) + legend + "</figure>"
+
+    def _links(self, services, proxies, model) -> str:
+        items = []
+        for s in services:
+            for port in s.exposures():
+                what = port.spec() if hasattr(port, "spec") else "network_mode: host"
+                auth = s.authentication()
+                tone = "ok" if auth else "bad"
+                note = f"asks for {auth}" if auth else "no authentication of its own"
+                items.append(
+                    f'<li class="link link-{tone}" data-link="published">other machines &rarr; '
+                    f"<b>{escape(s.name)}</b> on <code>{escape(what)}</code> "
+                    f'<span class="sub">({escape(note)})</span></li>'
+                )
+        for p in proxies:
+            tone = "ok" if p.proxy.protected else "bad"
+            note = "authenticated or restricted" if p.proxy.protected else "open to anyone"
+            path, line, _ = p.proxy.where
+            items.append(
+                f'<li class="link link-{tone}" data-link="proxy"><b>{escape(p.source)}</b> '
+                f"{escape(p.route)} &rarr; <b>{escape(p.proxy.service.name)}</b> "
+                f'<span class="sub">({escape(note)}; <code>{escape(path)}:{line}</code>)'
+                "</span></li>"
+            )
+        for source, job, target in _scrapes(model):
+            items.append(
+                f'<li class="link" data-link="scrape"><b>{escape(source)}</b> {escape(job)} '
+                f"&rarr; <b>{escape(target)}</b></li>"
+            )
+        if not items:
+            return '<h3>Connections</h3><p class="note">No published port and no proxy.</p>'
+        return f'<h3>Connections</h3><ul class="links" id="links">{"".join(items)}</ul>'
+
+    def _files(self) -> str:
+        r = self.result
+        kinds = {}
+        if r.stack is not None and r.stack.roots:
+            for doc in r.stack.roots[0].documents():
+                kinds[doc.path] = doc.kind
+        paths = sorted(
+            {c.path for c in r.checks}
+            | {f.path for f in [*r.findings, *r.suppressed]}
+            | {p for f in r.findings for p, *_ in f.related}
+        )
+        rows = []
+        for path in paths:
+            kind = kinds.get(path) or self._kind_from_checks(path)
+            n_find = sum(1 for f in self.findings if f.path == path)
+            n_pass = sum(1 for c in self.passed if c.path == path)
+            rows.append(
+                f'<tr class="file" data-path="{escape(path)}"><td><code>{escape(path)}</code></td>'
+                f"<td>{escape(kind)}</td><td class=num>{n_find}</td><td class=num>{n_pass}</td>"
+                "</tr>"
+            )
+        by_kind = "".join(
+            f'<span class="pill" data-kind="{escape(k)}" data-count="{n}">{escape(k)}: {n}</span>'
+            for k, n in sorted(r.kinds.items())
+        )
+        not_checked = ""
+        if r.not_checked:
+            listed = ", ".join(f"{k}: {n}" for k, n in sorted(r.not_checked.items()))
+            not_checked = f'<p class="note">Recognised but not checked yet: {escape(listed)}.</p>'
+        return (
+            f'<h3>Files <span class="count">{r.files_scanned}</span></h3>'
+            f'<p class="kinds" id="files-by-kind">{by_kind}</p>{not_checked}'
+            '<table class="grid" id="files"><thead><tr><th>File</th><th>Kind</th>'
+            '<th class="num">Findings</th><th class="num">Passed checks</th></tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table>"
+        )
+
+    def _kind_from_checks(self, path: str) -> str:
+        for check in self.result.checks:
+            if check.path == path:
+                rule = self.rules.get(check.rule_id)
+                kinds = [k for k in getattr(rule, "kinds", ()) if k not in ("any", "stack")]
+                if len(kinds) == 1:
+                    return kinds[0]
+        return ""
+
+    # controls
+
+    def _controls(self) -> str:
+        head = (
+            f'<section id="controls"><h2>Controls <span class="count">{len(self.controls)}'
+            f"</span></h2>"
+        )
+        if not self.controls:
+            return (
+                head + '<p class="note" id="no-controls">No item of the '
+                f"{escape(FRAMEWORKS[self.framework])} is mapped to promguard's rules yet; the "
+                "findings below are still every problem found.</p></section>"
+            )
+        order = {"failed": 0, "met": 1, "na": 2}
+        controls = sorted(self.controls, key=lambda c: (order[self.status[c.id]], _natural(c.id)))
+        return head + "".join(self._control(c) for c in controls) + "</section>"
+
+    def _control(self, control) -> str:
+        status = self.status[control.id]
+        found = self.control_findings[control.id]
+        passed = self.control_passed[control.id]
+        rule_ids = self.rules_of[control.id]
+        parts = [
+            f'<article class="control control-{status}" id="control-{escape(control.id)}" '
+            f'data-control="{escape(control.id)}" data-status="{status}" '
+            f'data-findings="{len(found)}" data-passed="{len(passed)}">'
+            f'<header><span class="badge badge-{status}">{STATUS_LABEL[status]}</span>'
+            f'<span class="cid">{escape(control.id)}</span>'
+            f"<h3>{escape(control.title)}</h3></header>"
+        ]
+        if control.description:
+            parts.append(f'<p class="desc">{escape(control.description)}</p>')
+        if control.pitfalls:
+            parts.append(
+                '<p class="pitfalls"><span class="label">Guards against</span> '
+                + "".join(f'<span class="pill">{escape(p)}</span>' for p in control.pitfalls)
+                + "</p>"
+            )
+        if not rule_ids:
+            parts.append('<p class="note">No promguard rule is mapped to this control yet.</p>')
+        elif status == "na":
+            parts.append(
+                '<p class="note">Its rules (' + escape(", ".join(sorted(rule_ids))) + ") found "
+                "nothing of theirs to evaluate in the scanned files.</p>"
+            )
+        if found:
+            items = "".join(
+                f'<li><a href="#{self.finding_ids[id(f)]}">{self.finding_ids[id(f)]}</a> '
+                f'<span class="sev sev-{f.severity}">{escape(f.severity)}</span> '
+                f"<code>{escape(f.rule_id)}</code> {_text(f.message)} "
+                f'<span class="sub">{escape(f.path)}:{f.line}</span></li>'
+                for f in found
+            )
+            parts.append(
+                f'<h4>Findings <span class="count">{len(found)}</span></h4>'
+                f'<ul class="control-findings">{items}</ul>'
+            )
+        if passed:
+            parts.append(self._evidence(passed))
+        parts.append("</article>")
+        return "".join(parts)
+
+    def _evidence(self, passed) -> str:
+        by_rule: dict[str, list] = {}
+        for check in passed:
+            by_rule.setdefault(check.rule_id, []).append(check)
+        rows = []
+        for rule_id in sorted(by_rule, key=_natural):
+            rule = self.rules.get(rule_id)
+            checks = sorted(by_rule[rule_id], key=lambda c: (c.path, c.line, c.object))
+            by_file: dict[str, list] = {}
+            for check in checks:
+                by_file.setdefault(check.path, []).append(check)
+            objects = "".join(
+                f'<div class="objs"><code class="where">{escape(path)}</code>'
+                + "".join(
+                    f'<span class="obj" data-line="{c.line}">{_text(c.object)}</span>'
+                    for c in group
+                )
+                + "</div>"
+                for path, group in by_file.items()
+            )
+            rows.append(
+                f'<tr data-rule="{escape(rule_id)}" data-count="{len(checks)}">'
+                f"<td><code>{escape(rule_id)}</code></td>"
+                f"<td>{escape(getattr(rule, 'title', ''))}</td><td>{objects}</td></tr>"
+            )
+        return (
+            f'<details class="evidence" open><summary>Evidence: {len(passed)} passed checks '
+            f"by {len(by_rule)} rules</summary>"
+            '<table class="grid evidence-table"><thead><tr><th>Rule</th><th>Check</th>'
+            f"<th>Passed on</th></tr></thead><tbody>{''.join(rows)}</tbody></table></details>"
+        )
+
+    # findings
+
+    def _findings(self) -> str:
+        parts = [
+            f'<section id="findings"><h2>Findings <span class="count">{len(self.findings)}'
+            "</span></h2>"
+        ]
+        if not self.findings:
+            parts.append('<p class="note" id="no-findings">No findings.</p>')
+        if self.in_scope:
+            parts.append(
+                f"<h3>Under the controls of the {escape(FRAMEWORKS[self.framework])} "
+                f'<span class="count">{len(self.in_scope)}</span></h3>'
+            )
+            parts.extend(self._finding(f, "in") for f in self.in_scope)
+        if self.out_of_scope:
+            parts.append(
+                '<h3 id="findings-other">Not mapped to a control of this framework '
+                f'<span class="count">{len(self.out_of_scope)}</span></h3>'
+                if self.in_scope or self.controls
+                else ""
+            )
+            parts.extend(self._finding(f, "out") for f in self.out_of_scope)
+        parts.append("</section>")
+        return "".join(parts)
+
+    def _finding(self, f, scope: str) -> str:
+        rule = self.rules.get(f.rule_id)
+        fid = self.finding_ids[id(f)]
+        title = getattr(rule, "title", "") or f.rule_id
+        controls = self.controls_of.get(f.rule_id, [])
+        meta = []
+        if controls:
+            meta.append(
+                "Controls: "
+                + ", ".join(f'<a href="#control-{escape(c)}">{escape(c)}</a>' for c in controls)
+            )
+        cwe = getattr(rule, "cwe", ()) or ()
+        if cwe:
+            meta.append(", ".join(escape(c) for c in cwe))
+        refs = getattr(rule, "references", ()) or ()
+        if refs:
+            meta.append(
+                "References: "
+                + " ".join(
+                    f'<a href="{escape(u)}" rel="noreferrer">{escape(_short(u, 60))}</a>'
+                    for u in refs
+                    if u.startswith("https://")
+                )
+            )
+        related = ""
+        if f.related:
+            items = []
+            for path, line, column, message in f.related:
+                code = self._line(path, line)
+                items.append(
+                    f"<li><code>{escape(path)}:{line}:{column}</code> {_text(message)}"
+                    + (f'<pre class="one">{escape(code)}</pre>' if code is not None else "")
+                    + "</li>"
+                )
+            related = f'<div class="related"><h4>See also</h4><ul>{"".join(items)}</ul></div>'
+        fix = f'<div class="fix"><h4>Fix</h4><p>{_text(f.fix)}</p></div>' if f.fix else ""
+        key_path = f'<span class="keypath">{escape(f.key_path)}</span>' if f.key_path else ""
+        return (
+            f'<article class="finding sev-border-{escape(f.severity)}" id="{fid}" '
+            f'data-severity="{escape(f.severity)}" data-rule="{escape(f.rule_id)}" '
+            f'data-scope="{scope}" data-path="{escape(f.path)}" data-line="{f.line}">'
+            f'<header><span class="sev sev-{escape(f.severity)}">{escape(f.severity)}</span>'
+            f'<span class="fid">{fid}</span><h3>{escape(title)}</h3>'
+            f'<code class="rule">{escape(f.rule_id)}</code></header>'
+            f'<p class="loc"><code>{escape(f.path)}:{f.line}:{f.column}</code>{key_path}</p>'
+            f'<p class="msg">{_text(f.message)}</p>'
+            f"{self._excerpt(f)}{related}{fix}"
+            + (f'<p class="meta">{" &middot; ".join(meta)}</p>' if meta else "")
+            + "</article>"
+        )
+
+    def _line(self, path: str, line: int) -> str | None:
+        lines = self.source.lines(path)
+        if lines is None or not 1 <= line <= len(lines):
+            return None
+        return lines[line - 1].strip()
+
+    def _excerpt(self, f) -> str:
+        lines = self.source.lines(f.path)
+        if lines is None:
+            return '<p class="note excerpt-missing">The file could not be read for an excerpt.</p>'
+        if not lines:
+            return ""
+        first = min(max(1, f.line), len(lines))
+        last = min(max(first, f.end_line), first + MAX_HIGHLIGHT - 1, len(lines))
+        start, end = max(1, first - CONTEXT_LINES), min(len(lines), last + CONTEXT_LINES)
+        rows = []
+        width = len(str(end))
+        for number in range(start, end + 1):
+            hit = first <= number <= last
+            rows.append(
+                f'<span class="row{" hit" if hit else ""}"><span class="ln">'
+                f"{number:>{width}}</span>{escape(lines[number - 1]) or ' '}</span>"
+            )
+        return (
+            f'<pre class="excerpt" data-start="{start}" data-end="{end}">'
+            + "".join(rows)
+            + "</pre>"
+        )
+
+    def _suppressed(self) -> str:
+        head = (
+            f'<section id="suppressed"><h2>Suppressed <span class="count">'
+            f"{len(self.suppressed)}</span></h2>"
+        )
+        if not self.suppressed:
+            return head + '<p class="note">No finding is suppressed.</p></section>'
+        rows = "".join(
+            f'<tr class="suppressed" data-severity="{escape(f.severity)}" '
+            f'data-rule="{escape(f.rule_id)}"><td><code>{escape(f.path)}:{f.line}</code></td>'
+            f'<td><span class="sev sev-{escape(f.severity)}">{escape(f.severity)}</span></td>'
+            f"<td><code>{escape(f.rule_id)}</code></td><td>{_text(f.message)}</td>"
+            f"<td>{escape(f.suppression or '')}</td></tr>"
+            for f in self.suppressed
+        )
+        return (
+            head + '<p class="note">Findings the team accepted with a suppression comment, '
+            "and the reason they gave.</p>"
+            '<table class="grid"><thead><tr><th>Where</th><th>Severity</th><th>Rule</th>'
+            f"<th>Finding</th><th>Reason</th></tr></thead><tbody>{rows}</tbody></table>"
+            "</section>"
+        )
+
+    def _footer(self) -> str:
+        return (
+            "<footer>Generated by promguard "
+            + escape(__version__)
+            + ". Values of secrets in the excerpts are replaced by "
+            + f"<code>{MASK}</code>. This file loads nothing from the network.</footer>"
+        )
+
+
+# the stack model, seen from the report
+
+
+class _Route:
+    """A proxy route for the page: the proxy, who forwards (a service or a file) and how."""
+
+    def __init__(self, proxy, source, source_service, route, kind):
+        self.proxy = proxy
+        self.source = source  # name of the node that forwards
+        self.source_service = source_service  # its compose service name, if any
+        self.route = route  # "location /api/", "--upstream"
+        self.kind = kind  # "nginx", "oauth2-proxy"
+
+
+def _stack_model(doc):
+    if doc is None or not getattr(doc, "roots", None):
+        return None
+    from promguard.rules.stack import stack_model
+
+    return stack_model(doc)
+
+
+def _proxies(model, root: str) -> list[_Route]:
+    routes = []
+    for proxy in model.proxies():
+        if proxy.location is not None:
+            written = getattr(proxy.location.directive, "file", None)
+            owner = _nginx_service(model, written or os.path.join(root, proxy.doc.path))
+            match = " ".join(x for x in (proxy.location.modifier, proxy.location.match) if x)
+            route = f"location {match}".strip()
+            source = owner.name if owner is not None else proxy.doc.path
+            routes.append(_Route(proxy, source, owner.name if owner else None, route, "nginx"))
+        else:
+            owner = _service_at(model, proxy.where)
+            source = owner.name if owner is not None else proxy.where[0]
+            routes.append(
+                _Route(proxy, source, owner.name if owner else None, "--upstream", "oauth2-proxy")
+            )
+    return routes
+
+
+def _nginx_service(model, path: str):
+    """The compose service that mounts the nginx file (or its folder); the one nginx
+    service of the stack when no mount says."""
+    path = os.path.normpath(path)
+    nginx = []
+    for service in model.services:
+        image = service.service.image
+        if service.program == "nginx" or (image is not None and "nginx" in image.value.lower()):
+            nginx.append(service)
+        for mount in service.mounts:
+            host = mount.host
+            if host and mount.target and mount.target.startswith("/etc/nginx"):
+                if path == host or path.startswith(host.rstrip(os.sep) + os.sep):
+                    return service
+    return nginx[0] if len(nginx) == 1 else None
+
+
+def _service_at(model, where):
+    path, line, _ = where
+    for service in model.services:
+        node = service.service.node
+        start = service.service.key.line
+        end = getattr(node, "end_line", start)
+        if service.service.doc.path == path and start <= line <= end:
+            return service
+    return None
+
+
+def _scrapes(model) -> list[tuple[str, str, str]]:
+    """(Prometheus service, "scrape job `x`" or "alerts", service of the stack it reaches)
+    from the static targets of the prometheus.yml each Prometheus service reads."""
+    found = []
+    for service in model.services:
+        if service.program != "prometheus":
+            continue
+        ref = service.files().get("config.file")
+        doc = ref.doc if ref is not None else None
+        if doc is None:
+            continue
+        for root in doc.mappings():
+            jobs = root.get("scrape_configs")
+            for job in _sequence(jobs):
+                name = job.text("job_name") if hasattr(job, "text") else None
+                label = f"scrape job `{name or '?'}`"
+                for target in _static_targets(job):
+                    reached = _resolve(model, service, target)
+                    if reached is not None:
+                        found.append((service.name, label, reached.name))
+            alerting = root.get("alerting")
+            managers = alerting.get("alertmanagers") if hasattr(alerting, "get") else None
+            for manager in _sequence(managers):
+                for target in _static_targets(manager):
+                    reached = _resolve(model, service, target)
+                    if reached is not None:
+                        found.append((service.name, "alerts", reached.name))
+    return list(dict.fromkeys(found))
+
+
+def _sequence(node):
+    if node is None or hasattr(node, "entries") or not hasattr(node, "__iter__"):
+        return []
+    return list(node)
+
+
+def _static_targets(block) -> list[str]:
+    targets = []
+    statics = block.get("static_configs") if hasattr(block, "get") else None
+    for static in _sequence(statics):
+        items = static.get("targets") if hasattr(static, "get") else None
+        for item in _sequence(items):
+            text = getattr(item, "text", None)
+            if isinstance(text, str):
+                targets.append(text)
+    return targets
+
+
+def _resolve(model, service, target: str):
+    host = target.rsplit("@", 1)[-1]
+    host = host.split("://", 1)[-1].split("/", 1)[0]
+    host = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    reached = model.resolve(host, None, service.project) if host else None
+    return reached if reached is not service else None
+
+
+# small pieces
+
+
+def _text(text: str) -> str:
+    """Escaped, with `quoted` parts as code."""
+    return re.sub(r"`([^`\n]+)`", r"<code>\1</code>", escape(text or ""))
+
+
+def _card(metric: str, n: int, label: str, tone: str) -> str:
+    cls = f" card-{tone}" if tone else ""
+    return (
+        f'<div class="card{cls}" data-metric="{metric}" data-count="{n}">'
+        f'<span class="n">{n}</span><span class="l">{escape(label)}</span></div>'
+    )
+
+
+def _severity_bars(counts: dict[str, int]) -> str:
+    top = max([1, *counts.values()])
+    rows = []
+    for i, severity in enumerate(SEVERITIES):
+        n = counts.get(severity, 0)
+        w = 150.0 * n / top
+        y = 6 + i * 22
+        rows.append(
+            f'<g class="bar" data-severity="{severity}" data-count="{n}">'
+            f'<text x="62" y="{y + 11}" text-anchor="end" font-size="11">{severity}</text>'
+            f'<rect x="70" y="{y}" width="150" height="15" rx="2" fill="#f0f0f0"/>'
+            f'<rect x="70" y="{y}" width="{w:.1f}" height="15" rx="2" '
+            f'fill="{SEVERITY_COLOUR[severity]}"><title>{severity}: {n}</title></rect>'
+            f'<text x="{76 + w:.1f}" y="{y + 11.5}" font-size="11" font-weight="700">{n}</text>'
+            "</g>"
+        )
+    return (
+        '<svg viewBox="0 0 260 96" width="300" height="111" role="img" '
+        'aria-label="Findings by severity">' + "".join(rows) + "</svg>"
+    )
+
+
+def _node(x, y, w, h, title, sub, cls) -> str:
+    middle = y + h / 2
+    return (
+        f'<g class="node node-{cls}"><rect x="{x}" y="{y}" width="{w}" height="{h}" rx="6"/>'
+        f'<text x="{x + 10}" y="{middle - 2:.1f}" class="nt">{escape(_short(title, 28))}</text>'
+        f'<text x="{x + 10}" y="{middle + 12:.1f}" class="ns">{escape(_short(sub, 32))}</text>'
+        "</g>"
+    )
+
+
+def _short(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "\u2026"
+
+
+def _natural(text: str):
+    return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", text)]
+
+
+_CSS = """
+:root { --ink:#1d2330; --muted:#5f6b7a; --line:#dfe3e8; --bg:#f6f7f9; --card:#ffffff;
+  --failed:#c62828; --met:#2e7d32; --na:#8a8f98; }
+* { box-sizing: border-box; }
+html { background: var(--bg); }
+body { margin: 0; color: var(--ink); font: 14px/1.5 -apple-system, BlinkMacSystemFont,
+  "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", "Liberation Sans", sans-serif; }
+main { max-width: 1120px; margin: 0 auto; padding: 28px 32px 48px; }
+code, pre, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas,
+  "Liberation Mono", "DejaVu Sans Mono", monospace; font-size: 12.5px; }
+h1 { font-size: 28px; margin: 0 0 6px; letter-spacing: -0.01em; }
+h2 { font-size: 20px; margin: 36px 0 12px; padding-bottom: 6px; border-bottom: 2px solid
+  var(--ink); }
+h3 { font-size: 16px; margin: 18px 0 8px; }
+h4 { font-size: 13px; margin: 12px 0 4px; text-transform: uppercase; letter-spacing: .04em;
+  color: var(--muted); }
+a { color: #1f5fbf; }
+.count { display: inline-block; min-width: 1.6em; padding: 0 6px; margin-left: 6px;
+  border-radius: 10px; background: #e8ebef; color: var(--muted); font-size: 12px;
+  text-align: center; vertical-align: middle; font-weight: 600; }
+.eyebrow { margin: 0; text-transform: uppercase; letter-spacing: .12em; font-size: 11px;
+  color: var(--muted); font-weight: 700; }
+.scope { margin: 0 0 12px; color: var(--muted); }
+.verdict { display: inline-block; margin: 4px 0 10px; padding: 8px 14px; border-radius: 6px;
+  font-weight: 700; border-left: 5px solid; background: var(--card); }
+.verdict-failed { border-color: var(--failed); color: var(--failed); }
+.verdict-met { border-color: var(--met); color: var(--met); }
+.verdict-na { border-color: var(--na); color: var(--muted); }
+.toc a { margin-right: 16px; font-weight: 600; text-decoration: none; }
+.alert { margin: 12px 0; padding: 10px 14px; border: 1px solid var(--failed);
+  background: #fdecea; border-radius: 6px; }
+.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(112px, 1fr));
+  gap: 10px; }
+.card { background: var(--card); border: 1px solid var(--line); border-radius: 8px;
+  padding: 10px 12px; border-top: 4px solid #b8c0cc; }
+.card .n { display: block; font-size: 26px; font-weight: 700; line-height: 1.1; }
+.card .l { color: var(--muted); font-size: 12px; }
+.card-failed { border-top-color: var(--failed); } .card-failed .n { color: var(--failed); }
+.card-met { border-top-color: var(--met); } .card-met .n { color: var(--met); }
+.card-na { border-top-color: var(--na); }
+.charts { display: flex; flex-wrap: wrap; gap: 16px; margin-top: 14px; }
+.chart { margin: 0; background: var(--card); border: 1px solid var(--line); border-radius: 8px;
+  padding: 12px 16px 8px; }
+.chart figcaption { color: var(--muted); font-size: 12px; }
+.chart text { font-family: inherit; fill: var(--ink); }
+.note { color: var(--muted); font-size: 13px; }
+.sub { color: var(--muted); font-size: 12px; }
+table.grid { width: 100%; border-collapse: collapse; background: var(--card);
+  border: 1px solid var(--line); font-size: 13px; }
+.grid th, .grid td { text-align: left; vertical-align: top; padding: 6px 8px;
+  border-bottom: 1px solid var(--line); }
+.grid th { background: #eef1f4; font-size: 12px; color: #3b4656; }
+.grid td.num, .grid th.num { text-align: right; }
+.pill { display: inline-block; margin: 1px 4px 1px 0; padding: 0 7px; border-radius: 10px;
+  background: #eef1f4; font-size: 12px; white-space: nowrap; }
+.pill-bad { background: #fdecea; color: var(--failed); font-weight: 600; }
+.pill-warn { background: #fff3e0; color: #a04b00; }
+.nowrap { white-space: nowrap; }
+.pill-good { background: #e8f5e9; color: var(--met); font-weight: 600; }
+.diagram { margin: 14px 0; background: var(--card); border: 1px solid var(--line);
+  border-radius: 8px; padding: 10px; }
+.diagram text { font-family: inherit; }
+.diagram .col { font-size: 12px; font-weight: 700; fill: var(--muted); text-transform: uppercase;
+  letter-spacing: .06em; }
+.node rect { fill: #f4f6f9; stroke: #9aa5b4; }
+.node-outside rect { fill: #fff8e1; stroke: #e0b84b; }
+.node-proxy rect { fill: #eef4ff; stroke: #7d9bd1; }
+.node .nt { font-size: 13px; font-weight: 700; fill: var(--ink); }
+.node .ns { font-size: 11px; fill: var(--muted); }
+.elabel { font-size: 10.5px; font-weight: 600; paint-order: stroke; stroke: #fff;
+  stroke-width: 3px; stroke-linejoin: round; }
+.key { display: inline-block; width: 22px; height: 0; margin: 0 6px 3px 12px;
+  vertical-align: middle; border-top: 2px solid var(--met); }
+.key-bad { border-top: 2px dashed var(--failed); }
+ul.links { list-style: none; padding: 0; margin: 0; background: var(--card);
+  border: 1px solid var(--line); border-radius: 8px; }
+ul.links li { padding: 5px 12px; border-bottom: 1px solid var(--line); border-left: 4px solid
+  #b8c0cc; }
+ul.links li:last-child { border-bottom: 0; }
+ul.links li.link-bad { border-left-color: var(--failed); }
+ul.links li.link-ok { border-left-color: var(--met); }
+.kinds .pill { font-size: 12.5px; }
+article.control, article.finding { background: var(--card); border: 1px solid var(--line);
+  border-radius: 8px; padding: 12px 16px; margin: 12px 0; break-inside: avoid-page; }
+article.control { border-left: 6px solid var(--na); }
+article.control-failed { border-left-color: var(--failed); }
+article.control-met { border-left-color: var(--met); }
+article > header { display: flex; align-items: center; gap: 10px; flex-wrap: wrap; }
+article > header h3 { margin: 0; }
+.badge { display: inline-block; padding: 2px 10px; border-radius: 4px; color: #fff;
+  font-size: 12px; font-weight: 700; text-transform: uppercase; letter-spacing: .04em; }
+.badge-failed { background: var(--failed); } .badge-met { background: var(--met); }
+.badge-na { background: var(--na); }
+.cid, .fid { font-weight: 700; color: var(--muted); font-family: ui-monospace, SFMono-Regular,
+  Menlo, Consolas, "Liberation Mono", monospace; }
+.desc { margin: 8px 0 4px; }
+.pitfalls .label { color: var(--muted); font-size: 12px; margin-right: 4px; }
+ul.control-findings { margin: 4px 0; padding-left: 18px; }
+ul.control-findings li { margin: 2px 0; }
+details.evidence { margin-top: 8px; }
+details.evidence summary { cursor: pointer; font-weight: 600; color: var(--met); }
+.evidence-table td:first-child { white-space: nowrap; }
+.obj { display: inline-block; margin: 1px 6px 1px 0; padding: 0 6px; border: 1px solid
+  #cfe3d0; background: #f3f9f3; border-radius: 4px; font-size: 12px; }
+.objs { margin: 1px 0; }
+.objs .where { margin-right: 8px; color: var(--muted); font-size: 11.5px; }
+.sev { display: inline-block; padding: 1px 8px; border-radius: 4px; color: #fff;
+  font-size: 11px; font-weight: 700; text-transform: uppercase; letter-spacing: .04em; }
+.sev-critical { background: #7b1fa2; } .sev-high { background: #c62828; }
+.sev-medium { background: #ef6c00; } .sev-low { background: #1565c0; }
+article.finding { border-left: 6px solid #b8c0cc; }
+.sev-border-critical { border-left-color: #7b1fa2 !important; }
+.sev-border-high { border-left-color: #c62828 !important; }
+.sev-border-medium { border-left-color: #ef6c00 !important; }
+.sev-border-low { border-left-color: #1565c0 !important; }
+.rule { margin-left: auto; color: var(--muted); }
+.loc { margin: 6px 0 2px; }
+.keypath { margin-left: 10px; color: var(--muted); font-family: ui-monospace, SFMono-Regular,
+  Menlo, Consolas, "Liberation Mono", monospace; font-size: 12px; }
+.msg { margin: 2px 0 8px; font-weight: 600; }
+pre.excerpt { margin: 6px 0; padding: 6px 0; background: #1e2430; color: #e6e9ef;
+  border-radius: 6px; overflow-x: auto; white-space: pre-wrap; word-break: break-word; }
+pre.excerpt .row { display: block; padding: 0 12px 0 0; }
+pre.excerpt .ln { display: inline-block; min-width: 3.2em; padding: 0 10px 0 8px;
+  margin-right: 10px; color: #8a93a3; text-align: right; border-right: 1px solid #3a4250;
+  user-select: none; }
+pre.excerpt .hit { background: #4a3b12; color: #fff; }
+pre.excerpt .hit .ln { color: #ffd166; font-weight: 700; }
+pre.one { margin: 2px 0 6px; padding: 4px 8px; background: #f1f3f6; border-radius: 4px;
+  white-space: pre-wrap; word-break: break-word; }
+.related ul { margin: 0; padding-left: 18px; }
+.fix { margin-top: 8px; padding: 8px 12px; background: #eef7ee; border-left: 4px solid
+  var(--met); border-radius: 4px; }
+.fix h4 { margin: 0 0 2px; color: var(--met); }
+.fix p { margin: 0; }
+.meta { margin: 8px 0 0; font-size: 12px; color: var(--muted); }
+footer { margin-top: 40px; padding-top: 12px; border-top: 1px solid var(--line);
+  color: var(--muted); font-size: 12px; }
+@media (max-width: 900px) {
+  main { padding: 16px; }
+  .pill, .nowrap { white-space: normal; }
+  .grid code { word-break: break-all; }
+}
+@media print {
+  html, body { background: #fff; font-size: 11px; }
+  main { max-width: none; padding: 0; }
+  .no-print { display: none; }
+  h2 { break-after: avoid; }
+  article.control, article.finding, .card, .chart, .diagram { border-color: #bbb; }
+  pre.excerpt { background: #f4f4f4; color: #000; border: 1px solid #ccc; }
+  pre.excerpt .hit { background: #ffe9a8; color: #000; }
+  pre.excerpt .hit .ln { color: #000; }
+  a { color: inherit; text-decoration: none; }
+  .cards { grid-template-columns: repeat(auto-fit, minmax(84px, 1fr)); gap: 6px; }
+  .card .n { font-size: 20px; }
+  .grid { font-size: 10px; }
+  .grid code, .pill { font-size: 9.5px; }
+  .pill, .nowrap { white-space: normal; }
+  .grid code { word-break: break-all; }
+  details.evidence summary { list-style: none; }
+}
+@page { margin: 14mm 12mm; }
+"""
