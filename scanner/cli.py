@@ -324,7 +324,9 @@ def cmd_report(args) -> int:
     except PathError as exc:
         raise UsageError(str(exc)) from None
     result.findings = config.apply(result.findings, os.getcwd())
-    html = render(result, framework=args.framework, root=os.getcwd())
+    result.suppressed = config.apply(result.suppressed, os.getcwd())
+    title = " ".join(os.path.normpath(p) for p in args.paths)
+    html = render(result, framework=args.framework, root=os.getcwd(), title=title)
     try:
         with open(args.output, "w", encoding="utf-8", errors="surrogateescape") as fh:
             fh.write(html)

@@ -72,9 +72,12 @@ _CSP = (
 )
 
 
-def render(result, framework: str = "promguard", root: str | None = None) -> str:
+def render(
+    result, framework: str = "promguard", root: str | None = None, title: str | None = None
+) -> str:
+    """The page; ``title`` names what was scanned (default: the root folder's name)."""
     root = root or os.getcwd()
-    return _Report(result, framework, root).page()
+    return _Report(result, framework, root, title).page()
 
 
 def is_secret_rule(rule) -> bool:
@@ -185,9 +188,10 @@ class _Source:
 
 
 class _Report:
-    def __init__(self, result, framework: str, root: str):
+    def __init__(self, result, framework: str, root: str, title: str | None = None):
         if framework not in FRAMEWORKS:
             raise ValueError(f"unknown framework {framework!r}")
+        self.title = title
         self.result = result
         self.framework = framework
         self.root = root
@@ -236,7 +240,7 @@ class _Report:
         self.out_of_scope = [f for f in self.findings if not self.controls_of.get(f.rule_id)]
 
     def page(self) -> str:
-        name = os.path.basename(os.path.normpath(self.root)) or self.root
+        name = self.title or os.path.basename(os.path.normpath(self.root)) or self.root
         title = f"promguard report: {name}"
         body = "\n".join(
             [
@@ -472,7 +476,7 @@ class _Report:
                 f"<td><strong>{escape(s.name)}</strong>"
                 f'<div class="sub">{escape(image.value) if image is not None else ""}</div></td>'
                 f"<td>{escape(s.program or 'unknown')}</td>"
-                f'<td class="nowrap"><code>{escape(doc.path)}:{s.service.key.line}</code></td>'
+                f'<td class="path"><code>{escape(doc.path)}:{s.service.key.line}</code></td>'
                 f"<td>{''.join(ports) or '<span class=sub>none</span>'}</td>"
                 f"<td>{escape(auth) if auth else '<span class=sub>none</span>'}</td>"
                 f"<td>{proxied or '<span class=sub>&mdash;</span>'}</td>"
@@ -1174,6 +1178,8 @@ table.grid { width: 100%; border-collapse: collapse; background: var(--card);
 .pill-bad { background: #fdecea; color: var(--failed); font-weight: 600; }
 .pill-warn { background: #fff3e0; color: #a04b00; }
 .nowrap { white-space: nowrap; }
+.path { min-width: 18em; }
+.path code { overflow-wrap: anywhere; }
 .pill-good { background: #e8f5e9; color: var(--met); font-weight: 600; }
 .diagram { margin: 14px 0; background: var(--card); border: 1px solid var(--line);
   border-radius: 8px; padding: 10px; }
@@ -1254,6 +1260,7 @@ pre.one { margin: 2px 0 6px; padding: 4px 8px; background: #f1f3f6; border-radiu
 .meta { margin: 8px 0 0; font-size: 12px; color: var(--muted); }
 footer { margin-top: 40px; padding-top: 12px; border-top: 1px solid var(--line);
   color: var(--muted); font-size: 12px; }
+td code { word-break: break-all; }
 @media (max-width: 900px) {
   main { padding: 16px; }
   .pill, .nowrap { white-space: normal; }
