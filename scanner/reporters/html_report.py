@@ -27,6 +27,9 @@ from html import escape
 from .. import __version__
 from ..controls import FRAMEWORKS, framework_controls, rule_controls
 from ..model import MASK, RANK, SEVERITIES
+from .masking import is_secret_rule, mask_lines
+from .report_css import CSS
+from .report_stack import proxy_routes, scrape_links, stack_model_of
 
 STATUSES = ("failed", "met", "na")
 STATUS_LABEL = {"failed": "Failed", "met": "Met", "na": "Not applicable"}
@@ -41,31 +44,6 @@ CONTEXT_LINES = 3  # lines shown above and below a finding
 MAX_HIGHLIGHT = 8  # lines of a multi-line finding highlighted before it is cut
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
 
-# Rules whose findings point at a secret: their lines are masked whatever the syntax.
-SECRET_CWES = frozenset(
-    ("CWE-256", "CWE-257", "CWE-312", "CWE-321", "CWE-522", "CWE-532", "CWE-538", "CWE-798")
-)
-_KEYWORDS = (
-    r"password|passwd|secret|token|api_?key|credential|private_key|client_secret|auth"
-    r"|routing_key|service_key|access_key"
-)
-# `key: value`, `key=value`, `key = "value"`, `--flag=value`, `"key": "value"`
-_SECRET_KEY = re.compile(
-    rf"""(?P<key>[\w.\-]*(?:{_KEYWORDS})[\w.\-]*)(?P<sep>["']?[ \t]*(?::[ \t]|:$|=)[ \t]*)"""
-    r"""(?P<value>\S.*)?$""",
-    re.IGNORECASE,
-)
-# keys that name a secret's file or its kind, not the secret
-_NOT_SECRET = re.compile(r"(_file|_files|_path|_type|_dir|_enabled)$", re.IGNORECASE)
-_ANY_KEY = re.compile(
-    r"""^(?P<key>\s*(?:-\s+)?[^\s:=#][^:=]*?["']?\s*(?::\s|=)\s*)(?P<value>\S.*)$"""
-)
-_USERINFO = re.compile(r"(\b[a-z][a-z0-9+.\-]*://[^\s/:@]*:)[^\s/@]+@", re.IGNORECASE)
-_SCHEME_TOKEN = re.compile(r"\b(Bearer|Basic|Token)\s+[A-Za-z0-9+/=._~\-]{6,}", re.IGNORECASE)
-_BEGIN = re.compile(r"-----BEGIN [A-Z0-9 ]*-----")
-_END = re.compile(r"-----END [A-Z0-9 ]*-----")
-_SECRET_BLOCKS = ("basic_auth_users",)  # YAML mappings whose every value is a password
-
 _CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
     "base-uri 'none'; form-action 'none'"
@@ -78,81 +56,6 @@ def render(
     """The page; ``title`` names what was scanned (default: the root folder's name)."""
     root = root or os.getcwd()
     return _Report(result, framework, root, title).page()
-
-
-def is_secret_rule(rule) -> bool:
-    if rule is None:
-        return True  # a rule promguard does not know: its line may hold anything
-    tags = tuple(getattr(rule, "tags", ()) or ())
-    return tags[:1] == ("secrets",) or bool(SECRET_CWES & set(getattr(rule, "cwe", ()) or ()))
-
-
-# masking
-
-
-def mask_line(text: str, secret_line: bool = False) -> str:
-    """The line with the values of secret-looking keys, URL passwords and bearer tokens
-    replaced; on a line a secret rule points at, the value of any key (or the whole line)."""
-    if secret_line and not _USERINFO.search(text):  # in a URL, the password is the secret
-        match = _ANY_KEY.match(text)
-        if match:
-            return match.group("key") + MASK
-        stripped = text.strip()
-        if stripped and stripped not in ("-", "|", ">") and not stripped.endswith(":"):
-            return text[: len(text) - len(text.lstrip())] + MASK
-    text = _USERINFO.sub(lambda m: m.group(1) + MASK + "@", text)
-    text = _SCHEME_TOKEN.sub(lambda m: m.group(1) + " " + MASK, text)
-
-    def key_value(match):
-        if match.group("value") is None or _NOT_SECRET.search(match.group("key")):
-            return match.group(0)
-        value = match.group("value")
-        if value in ("|", ">", "|-", ">-", "{", "[") or value.startswith("#"):
-            return match.group(0)  # a block follows, or nothing: the lines below are judged
-        return match.group("key") + match.group("sep") + MASK
-
-    return _SECRET_KEY.sub(key_value, text)
-
-
-def mask_lines(lines: list[str], secret: set[int] = frozenset()) -> list[str]:
-    """Every line of a file, masked; ``secret``: 1-based numbers of lines a secret rule
-    points at. Private key blocks are masked from BEGIN to END (to the end of the file when
-    the END is missing); the values under basic_auth_users too."""
-    out = []
-    in_key = False
-    block_indent: int | None = None  # inside a mapping of passwords, its key's indentation
-    for number, line in enumerate(lines, 1):
-        indent = len(line) - len(line.lstrip())
-        stripped = line.strip()
-        if block_indent is not None and stripped and not stripped.startswith("#"):
-            if indent <= block_indent:
-                block_indent = None
-        if in_key:
-            end = _END.search(line)
-            if end:
-                in_key = False
-                before = line[indent : end.start()]
-                out.append(line[:indent] + MASK + line[end.start() :] if before.strip() else line)
-            else:
-                out.append(line[:indent] + MASK if stripped else line)
-            continue
-        begin = _BEGIN.search(line)
-        if begin:
-            rest = line[begin.end() :]
-            end = _END.search(rest)
-            if end is None:
-                in_key = True
-            head = mask_line(line[: begin.start()])
-            out.append(head + begin.group(0) + (MASK if rest.strip() else ""))
-            continue
-        if block_indent is not None and stripped and not stripped.startswith("#"):
-            out.append(mask_line(line, secret_line=True))
-            continue
-        key = stripped.split(":", 1)[0].strip("\"'")
-        if key in _SECRET_BLOCKS and stripped.endswith(":"):
-            block_indent = indent
-        out.append(mask_line(line, secret_line=number in secret))
-    return out
 
 
 # the report
@@ -259,7 +162,7 @@ class _Report:
             f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">\n'
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             '<meta name="generator" content="promguard ' + escape(__version__) + '">\n'
-            f"<title>{escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n"
+            f"<title>{escape(title)}</title>\n<style>{CSS}</style>\n</head>\n"
             f'<body data-framework="{escape(self.framework)}">\n<main>\n{body}\n</main>\n'
             "</body>\n</html>\n"
         )
@@ -421,10 +324,10 @@ class _Report:
 
     def _stack(self) -> str:
         parts = ['<section id="stack"><h2>The stack at a glance</h2>']
-        model = _stack_model(self.result.stack)
+        model = stack_model_of(self.result.stack)
         services = model.services if model is not None else []
         if services:
-            proxies = _proxies(model, self.root)
+            proxies = proxy_routes(model, self.root)
             parts.append(self._services_table(services, proxies))
             parts.append(self._diagram(services, proxies))
             parts.append(self._links(services, proxies, model))
@@ -652,7 +555,7 @@ class _Report:
                 f'<span class="sub">({escape(note)}; <code>{escape(path)}:{line}</code>)'
                 "</span></li>"
             )
-        for source, job, target in _scrapes(model):
+        for source, job, target in scrape_links(model):
             items.append(
                 f'<li class="link" data-link="scrape"><b>{escape(source)}</b> {escape(job)} '
                 f"&rarr; <b>{escape(target)}</b></li>"
@@ -939,131 +842,6 @@ class _Report:
         )
 
 
-# the stack model, seen from the report
-
-
-class _Route:
-    """A proxy route for the page: the proxy, who forwards (a service or a file) and how."""
-
-    def __init__(self, proxy, source, source_service, route, kind):
-        self.proxy = proxy
-        self.source = source  # name of the node that forwards
-        self.source_service = source_service  # its compose service name, if any
-        self.route = route  # "location /api/", "--upstream"
-        self.kind = kind  # "nginx", "oauth2-proxy"
-
-
-def _stack_model(doc):
-    if doc is None or not getattr(doc, "roots", None):
-        return None
-    from promguard.rules.stack import stack_model
-
-    return stack_model(doc)
-
-
-def _proxies(model, root: str) -> list[_Route]:
-    routes = []
-    for proxy in model.proxies():
-        if proxy.location is not None:
-            written = getattr(proxy.location.directive, "file", None)
-            owner = _nginx_service(model, written or os.path.join(root, proxy.doc.path))
-            match = " ".join(x for x in (proxy.location.modifier, proxy.location.match) if x)
-            route = f"location {match}".strip()
-            source = owner.name if owner is not None else proxy.doc.path
-            routes.append(_Route(proxy, source, owner.name if owner else None, route, "nginx"))
-        else:
-            owner = _service_at(model, proxy.where)
-            source = owner.name if owner is not None else proxy.where[0]
-            routes.append(
-                _Route(proxy, source, owner.name if owner else None, "--upstream", "oauth2-proxy")
-            )
-    return routes
-
-
-def _nginx_service(model, path: str):
-    """The compose service that mounts the nginx file (or its folder); the one nginx
-    service of the stack when no mount says."""
-    path = os.path.normpath(path)
-    nginx = []
-    for service in model.services:
-        image = service.service.image
-        if service.program == "nginx" or (image is not None and "nginx" in image.value.lower()):
-            nginx.append(service)
-        for mount in service.mounts:
-            host = mount.host
-            if host and mount.target and mount.target.startswith("/etc/nginx"):
-                if path == host or path.startswith(host.rstrip(os.sep) + os.sep):
-                    return service
-    return nginx[0] if len(nginx) == 1 else None
-
-
-def _service_at(model, where):
-    path, line, _ = where
-    for service in model.services:
-        node = service.service.node
-        start = service.service.key.line
-        end = getattr(node, "end_line", start)
-        if service.service.doc.path == path and start <= line <= end:
-            return service
-    return None
-
-
-def _scrapes(model) -> list[tuple[str, str, str]]:
-    """(Prometheus service, "scrape job `x`" or "alerts", service of the stack it reaches)
-    from the static targets of the prometheus.yml each Prometheus service reads."""
-    found = []
-    for service in model.services:
-        if service.program != "prometheus":
-            continue
-        ref = service.files().get("config.file")
-        doc = ref.doc if ref is not None else None
-        if doc is None:
-            continue
-        for root in doc.mappings():
-            jobs = root.get("scrape_configs")
-            for job in _sequence(jobs):
-                name = job.text("job_name") if hasattr(job, "text") else None
-                label = f"scrape job `{name or '?'}`"
-                for target in _static_targets(job):
-                    reached = _resolve(model, service, target)
-                    if reached is not None:
-                        found.append((service.name, label, reached.name))
-            alerting = root.get("alerting")
-            managers = alerting.get("alertmanagers") if hasattr(alerting, "get") else None
-            for manager in _sequence(managers):
-                for target in _static_targets(manager):
-                    reached = _resolve(model, service, target)
-                    if reached is not None:
-                        found.append((service.name, "alerts", reached.name))
-    return list(dict.fromkeys(found))
-
-
-def _sequence(node):
-    if node is None or hasattr(node, "entries") or not hasattr(node, "__iter__"):
-        return []
-    return list(node)
-
-
-def _static_targets(block) -> list[str]:
-    targets = []
-    statics = block.get("static_configs") if hasattr(block, "get") else None
-    for static in _sequence(statics):
-        items = static.get("targets") if hasattr(static, "get") else None
-        for item in _sequence(items):
-            text = getattr(item, "text", None)
-            if isinstance(text, str):
-                targets.append(text)
-    return targets
-
-
-def _resolve(model, service, target: str):
-    host = target.rsplit("@", 1)[-1]
-    host = host.split("://", 1)[-1].split("/", 1)[0]
-    host = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
-    reached = model.resolve(host, None, service.project) if host else None
-    return reached if reached is not service else None
-
-
 # small pieces
 
 
@@ -1118,171 +896,3 @@ def _short(text: str, n: int) -> str:
 
 def _natural(text: str):
     return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", text)]
-
-
-_CSS = """
-:root { --ink:#1d2330; --muted:#5f6b7a; --line:#dfe3e8; --bg:#f6f7f9; --card:#ffffff;
-  --failed:#c62828; --met:#2e7d32; --na:#8a8f98; }
-* { box-sizing: border-box; }
-html { background: var(--bg); }
-body { margin: 0; color: var(--ink); font: 14px/1.5 -apple-system, BlinkMacSystemFont,
-  "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", "Liberation Sans", sans-serif; }
-main { max-width: 1120px; margin: 0 auto; padding: 28px 32px 48px; }
-code, pre, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas,
-  "Liberation Mono", "DejaVu Sans Mono", monospace; font-size: 12.5px; }
-h1 { font-size: 28px; margin: 0 0 6px; letter-spacing: -0.01em; }
-h2 { font-size: 20px; margin: 36px 0 12px; padding-bottom: 6px; border-bottom: 2px solid
-  var(--ink); }
-h3 { font-size: 16px; margin: 18px 0 8px; }
-h4 { font-size: 13px; margin: 12px 0 4px; text-transform: uppercase; letter-spacing: .04em;
-  color: var(--muted); }
-a { color: #1f5fbf; }
-.count { display: inline-block; min-width: 1.6em; padding: 0 6px; margin-left: 6px;
-  border-radius: 10px; background: #e8ebef; color: var(--muted); font-size: 12px;
-  text-align: center; vertical-align: middle; font-weight: 600; }
-.eyebrow { margin: 0; text-transform: uppercase; letter-spacing: .12em; font-size: 11px;
-  color: var(--muted); font-weight: 700; }
-.scope { margin: 0 0 12px; color: var(--muted); }
-.verdict { display: inline-block; margin: 4px 0 10px; padding: 8px 14px; border-radius: 6px;
-  font-weight: 700; border-left: 5px solid; background: var(--card); }
-.verdict-failed { border-color: var(--failed); color: var(--failed); }
-.verdict-met { border-color: var(--met); color: var(--met); }
-.verdict-na { border-color: var(--na); color: var(--muted); }
-.toc a { margin-right: 16px; font-weight: 600; text-decoration: none; }
-.alert { margin: 12px 0; padding: 10px 14px; border: 1px solid var(--failed);
-  background: #fdecea; border-radius: 6px; }
-.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(112px, 1fr));
-  gap: 10px; }
-.card { background: var(--card); border: 1px solid var(--line); border-radius: 8px;
-  padding: 10px 12px; border-top: 4px solid #b8c0cc; }
-.card .n { display: block; font-size: 26px; font-weight: 700; line-height: 1.1; }
-.card .l { color: var(--muted); font-size: 12px; }
-.card-failed { border-top-color: var(--failed); } .card-failed .n { color: var(--failed); }
-.card-met { border-top-color: var(--met); } .card-met .n { color: var(--met); }
-.card-na { border-top-color: var(--na); }
-.charts { display: flex; flex-wrap: wrap; gap: 16px; margin-top: 14px; }
-.chart { margin: 0; background: var(--card); border: 1px solid var(--line); border-radius: 8px;
-  padding: 12px 16px 8px; }
-.chart figcaption { color: var(--muted); font-size: 12px; }
-.chart text { font-family: inherit; fill: var(--ink); }
-.note { color: var(--muted); font-size: 13px; }
-.sub { color: var(--muted); font-size: 12px; }
-table.grid { width: 100%; border-collapse: collapse; background: var(--card);
-  border: 1px solid var(--line); font-size: 13px; }
-.grid th, .grid td { text-align: left; vertical-align: top; padding: 6px 8px;
-  border-bottom: 1px solid var(--line); }
-.grid th { background: #eef1f4; font-size: 12px; color: #3b4656; }
-.grid td.num, .grid th.num { text-align: right; }
-.pill { display: inline-block; margin: 1px 4px 1px 0; padding: 0 7px; border-radius: 10px;
-  background: #eef1f4; font-size: 12px; white-space: nowrap; }
-.pill-bad { background: #fdecea; color: var(--failed); font-weight: 600; }
-.pill-warn { background: #fff3e0; color: #a04b00; }
-.nowrap { white-space: nowrap; }
-.path { min-width: 18em; }
-.path code { overflow-wrap: anywhere; }
-.pill-good { background: #e8f5e9; color: var(--met); font-weight: 600; }
-.diagram { margin: 14px 0; background: var(--card); border: 1px solid var(--line);
-  border-radius: 8px; padding: 10px; }
-.diagram text { font-family: inherit; }
-.diagram .col { font-size: 12px; font-weight: 700; fill: var(--muted); text-transform: uppercase;
-  letter-spacing: .06em; }
-.node rect { fill: #f4f6f9; stroke: #9aa5b4; }
-.node-outside rect { fill: #fff8e1; stroke: #e0b84b; }
-.node-proxy rect { fill: #eef4ff; stroke: #7d9bd1; }
-.node .nt { font-size: 13px; font-weight: 700; fill: var(--ink); }
-.node .ns { font-size: 11px; fill: var(--muted); }
-.elabel { font-size: 10.5px; font-weight: 600; paint-order: stroke; stroke: #fff;
-  stroke-width: 3px; stroke-linejoin: round; }
-.key { display: inline-block; width: 22px; height: 0; margin: 0 6px 3px 12px;
-  vertical-align: middle; border-top: 2px solid var(--met); }
-.key-bad { border-top: 2px dashed var(--failed); }
-ul.links { list-style: none; padding: 0; margin: 0; background: var(--card);
-  border: 1px solid var(--line); border-radius: 8px; }
-ul.links li { padding: 5px 12px; border-bottom: 1px solid var(--line); border-left: 4px solid
-  #b8c0cc; }
-ul.links li:last-child { border-bottom: 0; }
-ul.links li.link-bad { border-left-color: var(--failed); }
-ul.links li.link-ok { border-left-color: var(--met); }
-.kinds .pill { font-size: 12.5px; }
-article.control, article.finding { background: var(--card); border: 1px solid var(--line);
-  border-radius: 8px; padding: 12px 16px; margin: 12px 0; break-inside: avoid-page; }
-article.control { border-left: 6px solid var(--na); }
-article.control-failed { border-left-color: var(--failed); }
-article.control-met { border-left-color: var(--met); }
-article > header { display: flex; align-items: center; gap: 10px; flex-wrap: wrap; }
-article > header h3 { margin: 0; }
-.badge { display: inline-block; padding: 2px 10px; border-radius: 4px; color: #fff;
-  font-size: 12px; font-weight: 700; text-transform: uppercase; letter-spacing: .04em; }
-.badge-failed { background: var(--failed); } .badge-met { background: var(--met); }
-.badge-na { background: var(--na); }
-.cid, .fid { font-weight: 700; color: var(--muted); font-family: ui-monospace, SFMono-Regular,
-  Menlo, Consolas, "Liberation Mono", monospace; }
-.desc { margin: 8px 0 4px; }
-.pitfalls .label { color: var(--muted); font-size: 12px; margin-right: 4px; }
-ul.control-findings { margin: 4px 0; padding-left: 18px; }
-ul.control-findings li { margin: 2px 0; }
-details.evidence { margin-top: 8px; }
-details.evidence summary { cursor: pointer; font-weight: 600; color: var(--met); }
-.evidence-table td:first-child { white-space: nowrap; }
-.obj { display: inline-block; margin: 1px 6px 1px 0; padding: 0 6px; border: 1px solid
-  #cfe3d0; background: #f3f9f3; border-radius: 4px; font-size: 12px; }
-.objs { margin: 1px 0; }
-.objs .where { margin-right: 8px; color: var(--muted); font-size: 11.5px; }
-.sev { display: inline-block; padding: 1px 8px; border-radius: 4px; color: #fff;
-  font-size: 11px; font-weight: 700; text-transform: uppercase; letter-spacing: .04em; }
-.sev-critical { background: #7b1fa2; } .sev-high { background: #c62828; }
-.sev-medium { background: #ef6c00; } .sev-low { background: #1565c0; }
-article.finding { border-left: 6px solid #b8c0cc; }
-.sev-border-critical { border-left-color: #7b1fa2 !important; }
-.sev-border-high { border-left-color: #c62828 !important; }
-.sev-border-medium { border-left-color: #ef6c00 !important; }
-.sev-border-low { border-left-color: #1565c0 !important; }
-.rule { margin-left: auto; color: var(--muted); }
-.loc { margin: 6px 0 2px; }
-.keypath { margin-left: 10px; color: var(--muted); font-family: ui-monospace, SFMono-Regular,
-  Menlo, Consolas, "Liberation Mono", monospace; font-size: 12px; }
-.msg { margin: 2px 0 8px; font-weight: 600; }
-pre.excerpt { margin: 6px 0; padding: 6px 0; background: #1e2430; color: #e6e9ef;
-  border-radius: 6px; overflow-x: auto; white-space: pre-wrap; word-break: break-word; }
-pre.excerpt .row { display: block; padding: 0 12px 0 0; }
-pre.excerpt .ln { display: inline-block; min-width: 3.2em; padding: 0 10px 0 8px;
-  margin-right: 10px; color: #8a93a3; text-align: right; border-right: 1px solid #3a4250;
-  user-select: none; }
-pre.excerpt .hit { background: #4a3b12; color: #fff; }
-pre.excerpt .hit .ln { color: #ffd166; font-weight: 700; }
-pre.one { margin: 2px 0 6px; padding: 4px 8px; background: #f1f3f6; border-radius: 4px;
-  white-space: pre-wrap; word-break: break-word; }
-.related ul { margin: 0; padding-left: 18px; }
-.fix { margin-top: 8px; padding: 8px 12px; background: #eef7ee; border-left: 4px solid
-  var(--met); border-radius: 4px; }
-.fix h4 { margin: 0 0 2px; color: var(--met); }
-.fix p { margin: 0; }
-.meta { margin: 8px 0 0; font-size: 12px; color: var(--muted); }
-footer { margin-top: 40px; padding-top: 12px; border-top: 1px solid var(--line);
-  color: var(--muted); font-size: 12px; }
-td code { word-break: break-all; }
-@media (max-width: 900px) {
-  main { padding: 16px; }
-  .pill, .nowrap { white-space: normal; }
-  .grid code { word-break: break-all; }
-}
-@media print {
-  html, body { background: #fff; font-size: 11px; }
-  main { max-width: none; padding: 0; }
-  .no-print { display: none; }
-  h2 { break-after: avoid; }
-  article.control, article.finding, .card, .chart, .diagram { border-color: #bbb; }
-  pre.excerpt { background: #f4f4f4; color: #000; border: 1px solid #ccc; }
-  pre.excerpt .hit { background: #ffe9a8; color: #000; }
-  pre.excerpt .hit .ln { color: #000; }
-  a { color: inherit; text-decoration: none; }
-  .cards { grid-template-columns: repeat(auto-fit, minmax(84px, 1fr)); gap: 6px; }
-  .card .n { font-size: 20px; }
-  .grid { font-size: 10px; }
-  .grid code, .pill { font-size: 9.5px; }
-  .pill, .nowrap { white-space: normal; }
-  .grid code { word-break: break-all; }
-  details.evidence summary { list-style: none; }
-}
-@page { margin: 14mm 12mm; }
-"""
