@@ -68,10 +68,14 @@ class Config:
         self.kinds: list[tuple[str, str]] = []
 
     def excluded(self, abspath: str) -> bool:
+        if not self.exclude:
+            return False
         relative = self.relative(abspath)
         return any(glob_match(pattern, relative) for pattern in self.exclude)
 
     def kind_of(self, abspath: str) -> str | None:
+        if not self.kinds:
+            return None
         relative = self.relative(abspath)
         return next((kind for pattern, kind in self.kinds if glob_match(pattern, relative)), None)
 
@@ -81,6 +85,8 @@ class Config:
     def apply(self, findings: list, root: str) -> list:
         """Severity overrides and per-path ignores on the findings of a scan whose paths are
         relative to ``root``."""
+        if not self.per_path_ignores and not self.severity:
+            return findings
         kept = []
         for finding in findings:
             relative = self.relative(os.path.join(root, finding.path))

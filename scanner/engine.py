@@ -631,10 +631,13 @@ def _stack_findings(context: _Context, paths: list[str]) -> list[Finding]:
         if involved & scanned and key not in seen:
             seen.add(key)
             kept.append(finding)
-    for path in sorted({f.path for f in kept}):
-        source = next((d for d in stack.documents() if d.path == path), None)
-        if source is not None:
-            _mark_suppressed([f for f in kept if f.path == path], source.text)
+    by_path: dict[str, list[Finding]] = {}
+    for finding in kept:
+        by_path.setdefault(finding.path, []).append(finding)
+    sources = {d.path: d for d in stack.documents()}
+    for path in sorted(by_path):
+        if path in sources:
+            _mark_suppressed(by_path[path], sources[path].text)
     kept = [f for f in kept if context.selection(f.rule_id)]
     if context.evidence:
         from .evidence import checks_for

@@ -10,34 +10,46 @@ from .. import __version__, controls
 from ..model import SEVERITIES
 
 
-def _finding(finding, rules: dict) -> dict:
+def _finding(finding, mappings: dict) -> dict:
     """The finding, with what its rule checks: promguard controls, CIS and OWASP Docker, CWE."""
     data = finding.as_dict()
-    data["controls"] = controls.mapping(rules.get(finding.rule_id))
+    data["controls"] = mappings.get(finding.rule_id) or controls.mapping(None)
     return data
 
 
 def render(result, show_passed: bool = False) -> str:
-    rules = {rule.id: rule for rule in result.rules_run}
+    # one mapping per rule, shared by its findings: a large scan has tens of thousands
+    rules = {rule.id: controls.mapping(rule) for rule in result.rules_run}
     counts = {s: 0 for s in SEVERITIES}
     for f in result.findings:
         counts[f.severity] += 1
-    data = {
-        "tool": {"name": "promguard", "version": __version__},
-        "findings": [_finding(f, rules) for f in result.findings],
-        "suppressed": [_finding(f, rules) for f in result.suppressed],
-        "summary": {
-            "files_scanned": result.files_scanned,
-            "files_by_kind": dict(sorted(result.kinds.items())),
-            "files_not_checked": dict(sorted(result.not_checked.items())),
-            "findings": len(result.findings),
-            "by_severity": counts,
-            "suppressed": len(result.suppressed),
-            "parse_errors": result.parse_errors,
-            "errors": result.errors,
-            "baseline": {"hidden": result.baseline_hidden, "stale": result.baseline_stale},
-        },
+    summary = {
+        "files_scanned": result.files_scanned,
+        "files_by_kind": dict(sorted(result.kinds.items())),
+        "files_not_checked": dict(sorted(result.not_checked.items())),
+        "findings": len(result.findings),
+        "by_severity": counts,
+        "suppressed": len(result.suppressed),
+        "parse_errors": result.parse_errors,
+        "errors": result.errors,
+        "baseline": {"hidden": result.baseline_hidden, "stale": result.baseline_stale},
     }
+    sections = [
+        ("tool", json.dumps({"name": "promguard", "version": __version__})),
+        ("findings", _array(_finding(f, rules) for f in result.findings)),
+        ("suppressed", _array(_finding(f, rules) for f in result.suppressed)),
+        ("summary", json.dumps(summary, indent=2).replace("\n", "\n  ")),
+    ]
     if show_passed:
-        data["passed"] = [c.as_dict() for c in result.checks if c.passed]
-    return json.dumps(data, indent=2) + "\n"
+        sections.append(("passed", _array(c.as_dict() for c in result.checks if c.passed)))
+    body = ",\n".join(f'  "{name}": {text}' for name, text in sections)
+    return "{\n" + body + "\n}\n"
+
+
+def _array(items) -> str:
+    """One item per line: readable, and written by json's C encoder (a pretty-printed
+    document of tens of thousands of findings takes seconds in pure Python)."""
+    lines = [json.dumps(item, ensure_ascii=False) for item in items]
+    if not lines:
+        return "[]"
+    return "[\n    " + ",\n    ".join(lines) + "\n  ]"
