@@ -1,6 +1,7 @@
 """Cross-file rules: what only shows when the compose service, the files it mounts, the flags
-it runs with and the nginx in front of it are read together (rules/stack.py builds that view).
-Each finding sits where the fix goes and names the other files' lines as related locations."""
+it runs with and the nginx or Caddy in front of it are read together (rules/stack.py builds that
+view). Each finding sits where the fix goes and names the other files' lines as related
+locations."""
 
 from __future__ import annotations
 
@@ -152,7 +153,7 @@ class PrometheusExposed(ExposedWithoutAuth):
     description = (
         "A Prometheus service publishes its port on a non-loopback address (or runs on the "
         "host's network), its --web.config.file asks for no credentials, and no nginx location "
-        "with authentication fronts it. Critical when --web.enable-admin-api, "
+        "or Caddy site with authentication fronts it. Critical when --web.enable-admin-api, "
         "--web.enable-lifecycle or a write receiver is on."
     )
     rationale = (
@@ -230,7 +231,8 @@ class ProxyBypass(Rule):
     severity = "high"
     kinds = ("stack",)
     description = (
-        "An nginx location in front of a service asks for authentication, but the service "
+        "An nginx location or Caddy site in front of a service asks for authentication (or "
+        "lets only some networks in), but the service "
         "also publishes its own port on a non-loopback address (or uses the host's network) "
         "and asks for no credentials itself."
     )
@@ -278,9 +280,10 @@ class ForwardsMutatingEndpoints(Rule):
     severity = "high"
     kinds = ("stack",)
     description = (
-        "nginx forwards /api/v1/admin/ or /-/quit and /-/reload to a Prometheus or Pushgateway "
-        "that runs with --web.enable-admin-api or --web.enable-lifecycle, and no location "
-        "denies those paths first."
+        "nginx or Caddy forwards /api/v1/admin/ or /-/quit and /-/reload to a Prometheus or "
+        "Pushgateway that runs with --web.enable-admin-api or --web.enable-lifecycle, and "
+        "nothing refuses those paths first (an nginx location with `deny all` or a 4xx "
+        "`return`, a Caddy `respond` with a 4xx status, `abort` or `error`)."
     )
     rationale = (
         "Every user the proxy lets in (often every employee, sometimes everyone) can delete "
@@ -303,42 +306,32 @@ class ForwardsMutatingEndpoints(Rule):
         ("pushgateway", "web.enable-lifecycle"): ("/-/quit", "/-/reload"),
     }
 
-    def check(self, doc):
-        from .nginx import select_location
+    _CADDY_FIX = (
+        "Add `respond /api/v1/admin/* 403` and `respond /-/* 403` to the site (Caddy runs "
+        "respond before reverse_proxy), or switch the flags off."
+    )
 
+    def check(self, doc):
         model = stack_model(doc)
         for proxy in model.proxies():
             service = proxy.service
-            if proxy.location is None:
+            if proxy.forwards is None:
                 continue  # oauth2-proxy forwards every path; its users are the ones let in
-            server = proxy.location.server
             for setting in service.risky_flags():
                 paths = self._PATHS.get((service.program, setting.name), ())
-                open_paths = [
-                    uri
-                    for uri in paths
-                    if select_location(server, uri) is proxy.location
-                    and not _refuses(proxy.location)
-                ]
+                open_paths = [uri for uri in paths if proxy.forwards(uri)]
                 if not open_paths:
                     continue
-                directive = proxy.location.directive
+                node = proxy.node
                 finding = self.report(
                     _Doc(proxy.doc.path),
-                    directive,
-                    f"location {' '.join(directive.args)} forwards {', '.join(open_paths)} to "
-                    f"service `{service.name}`, which runs with --{setting.name}",
-                    key_path=directive.path,
+                    node,
+                    f"{proxy.route} forwards {', '.join(open_paths)} to service "
+                    f"`{service.name}`, which runs with --{setting.name}",
+                    key_path=getattr(node, "path", ""),
+                    fix=self._CADDY_FIX if proxy.kind == "caddy" else None,
                 )
                 yield relate(finding, (setting.item, f"--{setting.name} is on here"))
-
-
-def _refuses(location) -> bool:
-    for directive in location.effective("deny"):
-        if directive.args and directive.args[0] == "all":
-            return True
-    own = location.directive.block or ()
-    return any(d.name == "return" and d.args and d.args[0].startswith("4") for d in own)
 
 
 class _Doc:

@@ -827,6 +827,15 @@ def _prefixes(server, program) -> list[str]:
     return bases
 
 
+def refuses(location) -> bool:
+    """`deny all` in force, or a 4xx `return` in the location itself."""
+    for directive in location.effective("deny"):
+        if directive.args and directive.args[0] == "all":
+            return True
+    own = location.directive.block or ()
+    return any(d.name == "return" and d.args and d.args[0].startswith("4") for d in own)
+
+
 def select_location(server, uri):
     """The top-level location nginx picks for ``uri``: an exact match, else the longest prefix
     (taken at once with ^~), else the first matching regex, else that longest prefix."""

@@ -1,7 +1,7 @@
 """The stack as one model, for the cross-file rules: each compose service with the program it
 runs, the ports it can be reached on, the host files it mounts and the config files its flags
-name, parsed; and the nginx configurations in front of them with their targets resolved to
-those services.
+name, parsed; and the nginx and Caddy configurations in front of them with their targets
+resolved to those services.
 
 Built once per scan from scanner/stack_files.py and kept in the stack document's cache.
 """
@@ -261,8 +261,6 @@ class Model:
             return self._proxies
         from promguard.nginx_model import build_model
 
-        from .nginx import at, protected
-
         self._proxies = []
         if not self.services:
             return self._proxies  # nothing for a proxy_pass to reach
@@ -283,14 +281,47 @@ class Model:
                 for host in hosts:
                     service = resolve(host) if host else None
                     if service is not None:
-                        written = at(doc, location.directive)
-                        spot = (written.path, location.directive.line, location.directive.column)
-                        self._proxies.append(
-                            Proxy(written, location, service, protected(location), spot)
-                        )
+                        self._proxies.append(_nginx_proxy(doc, location, service))
                         break
+        self._proxies.extend(self._caddy_proxies())
         self._proxies.extend(self._oauth2_proxies())
         return self._proxies
+
+    def _caddy_proxies(self) -> list[Proxy]:
+        """Every reverse_proxy of a Caddy site whose upstream is a service of the stack."""
+        documents = self.caddy_documents()
+        if not documents:
+            return []
+        from promguard.caddy_model import SiteModel
+
+        from .caddy import at
+
+        found = []
+        for doc, project in documents:
+            for site in (SiteModel(s) for s in doc.roots[0].sites):
+                for directive in site.proxies():
+                    for upstream in site.upstreams(directive):
+                        host = upstream.host
+                        service = self.resolve(host, upstream.port, project) if host else None
+                        if service is None:
+                            continue
+                        outcomes = site.reaches(directive)
+                        protected = bool(outcomes) and all(o.protected for o in outcomes)
+                        written = at(doc, directive)
+                        proxy = Proxy(
+                            written,
+                            None,
+                            service,
+                            protected,
+                            (written.path, directive.line, directive.column),
+                        )
+                        proxy.kind = "caddy"
+                        proxy.route = "site " + ", ".join(a.token.text for a in site.addresses)
+                        proxy.node = directive
+                        proxy.forwards = _caddy_forwards(site, directive)
+                        found.append(proxy)
+                        break
+        return found
 
     def _oauth2_proxies(self) -> list[Proxy]:
         """oauth2-proxy logs every request in before passing it to its --upstream."""
@@ -314,7 +345,9 @@ class Model:
                     if service is not None and service is not proxy:
                         item = setting.item
                         spot = (item.doc.path, item.line, item.column)
-                        found.append(Proxy(item.doc, None, service, True, spot))
+                        proxy = Proxy(item.doc, None, service, True, spot)
+                        proxy.kind, proxy.route, proxy.node = "oauth2-proxy", "--upstream", item
+                        found.append(proxy)
         return found
 
     def dockerfiles(self) -> list:
@@ -362,6 +395,27 @@ class Model:
                 docs[doc.abspath] = (doc, self._project_of(doc.abspath))
         return [docs[p] for p in sorted(docs)]
 
+    def caddy_documents(self) -> list:
+        """(Caddyfile document, the compose project it serves): the Caddyfile a caddy service
+        mounts (the file, or the folder holding it, at /etc/caddy), and scanned Caddyfiles."""
+        docs: dict = {}
+        for service in self.services:
+            if service.program != "caddy" and "caddy" not in _image_name(service.service):
+                continue
+            for mount in service.mounts:
+                if mount.host is None or not mount.target.startswith("/etc/caddy"):
+                    continue
+                path = mount.host
+                if os.path.isdir(path):
+                    path = os.path.join(path, "Caddyfile")
+                doc = self.files.load(path, "caddy")
+                if doc is not None:
+                    docs.setdefault(doc.abspath, (doc, service.project))
+        for doc in self.files.documents("caddy"):
+            if doc.abspath not in docs:
+                docs[doc.abspath] = (doc, self._project_of(doc.abspath))
+        return [docs[p] for p in sorted(docs)]
+
     def _project_of(self, abspath: str):
         holders = {
             id(s.project): s.project
@@ -384,17 +438,63 @@ class Model:
 
 
 class Proxy:
-    """Something that forwards requests to a service of the stack: an nginx location, or an
-    oauth2-proxy whose --upstream names the service."""
+    """Something that forwards requests to a service of the stack: an nginx location, a Caddy
+    reverse_proxy, or an oauth2-proxy whose --upstream names the service."""
 
-    __slots__ = ("doc", "location", "service", "protected", "where")
+    __slots__ = (
+        "doc",
+        "location",
+        "service",
+        "protected",
+        "where",
+        "kind",
+        "route",
+        "node",
+        "forwards",
+    )
 
     def __init__(self, doc, location, service, protected, where):
         self.doc = doc  # the file the proxy is written in
-        self.location = location  # the nginx Location; None for oauth2-proxy
+        self.location = location  # the nginx Location; None for the others
         self.service = service
         self.protected = protected  # authentication or an access rule in force there
-        self.where = where  # (path, line, column) of the location or the --upstream
+        self.where = where  # (path, line, column) of the location, reverse_proxy or --upstream
+        self.kind = "nginx"  # nginx, caddy, oauth2-proxy
+        self.route = ""  # how the page and messages name it: "location /api/", "site :9090"
+        self.node = None  # the located directive or compose item a finding points at
+        # path -> whether a request for it reaches the service unrefused; None when every
+        # path does (oauth2-proxy passes on whatever its users ask for)
+        self.forwards = None
+
+
+def _nginx_proxy(doc, location, service) -> Proxy:
+    from .nginx import at, protected, refuses, select_location
+
+    written = at(doc, location.directive)
+    directive = location.directive
+    proxy = Proxy(
+        written,
+        location,
+        service,
+        protected(location),
+        (written.path, directive.line, directive.column),
+    )
+    match = " ".join(x for x in (location.modifier, location.match) if x)
+    proxy.route = f"location {match}".strip()
+    proxy.node = directive
+
+    def forwards(uri, server=location.server):
+        return select_location(server, uri) is location and not refuses(location)
+
+    proxy.forwards = forwards
+    return proxy
+
+
+def _caddy_forwards(site, directive):
+    def forwards(uri):
+        return site.forwards(directive, uri)
+
+    return forwards
 
 
 def _reachable(port) -> bool:

@@ -26,6 +26,8 @@ from __future__ import annotations
 import os
 import re
 
+from .model import KINDS
+
 _KEYS = (
     "select",
     "ignore",
@@ -41,7 +43,8 @@ _KEYS = (
 )
 _FAIL_ON = ("critical", "high", "medium", "low", "never")
 _SEVERITIES = ("critical", "high", "medium", "low")
-_KINDS = ("prometheus", "alertmanager", "webconfig", "compose", "nginx", "terraform", "dockerfile")
+# the kinds a file can be told to be (systemd units come from host mode, the rest are not files)
+_KINDS = tuple(k for k in KINDS if k not in ("systemd", "any", "stack"))
 
 
 class ConfigError(Exception):

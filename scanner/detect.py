@@ -36,6 +36,9 @@ _NAME_PATTERNS = (
     ("dockerfile.*", "dockerfile"),
     ("*.dockerfile", "dockerfile"),
     ("nginx*.conf", "nginx"),
+    ("caddyfile", "caddy"),
+    ("caddyfile.*", "caddy"),
+    ("*.caddyfile", "caddy"),
 )
 # Names that only suggest a kind (webhook.yml, website.yml): the content has to agree.
 _WEAK_NAMES = ("web*.yml", "web*.yaml")

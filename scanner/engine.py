@@ -27,7 +27,7 @@ PARSERS: dict[str, tuple[str, str, str]] = {
     "dockerfile": (".parsers.dockerfile", "parse_dockerfile", "DockerfileError"),
 }
 # Kinds whose parser exists; the others are recognised and left for their own parsers.
-PARSED_KINDS = frozenset(detect.YAML_KINDS) | frozenset(PARSERS) | {"nginx", "terraform"}
+PARSED_KINDS = frozenset(detect.YAML_KINDS) | frozenset(PARSERS) | {"nginx", "caddy", "terraform"}
 
 
 class Selection:
@@ -298,14 +298,15 @@ class _Context:
                 return best
             folder = parent
 
+    def read_included(self, path: str) -> str | None:
+        """The text of a file an nginx include or a Caddyfile import names, with the limits."""
+        doc = self.read_text(path)
+        return doc.text if doc is not None else None
+
     def parse_nginx(self, abspath: str, text: str):
         from .parsers.nginx import parse_nginx
 
-        def read(path):
-            doc = self.read_text(path)
-            return doc.text if doc is not None else None
-
-        return parse_nginx(text, abspath, read=read, root=self.include_root(abspath))
+        return parse_nginx(text, abspath, read=self.read_included, root=self.include_root(abspath))
 
     def nginx_main(self, abspath: str) -> str | None:
         """The nginx.conf nearby (this folder or up to three above) that includes ``abspath``:
@@ -478,6 +479,23 @@ class _Context:
             return None
         return Document(display, abspath, "nginx", text, [config])
 
+    def _caddy_document(self, abspath, display, text, out) -> Document | None:
+        from .parsers.caddyfile import CaddyError, parse_caddyfile
+
+        root = self.include_root(abspath)
+        try:
+            parsed = parse_caddyfile(text, abspath, read=self.read_included, root=root)
+        except CaddyError as exc:
+            out.problem(
+                PARSE_ERROR,
+                exc.message,
+                exc.line,
+                exc.column,
+                fix="Fix the Caddyfile syntax at the reported line (`caddy validate` agrees).",
+            )
+            return None
+        return Document(display, abspath, "caddy", text, [parsed])
+
     def scan_file(self, abspath: str, display: str) -> _File:
         out = _File(display, abspath)
         kind = self.settings.kind_of(abspath) if self.settings is not None else None
@@ -537,6 +555,8 @@ class _Context:
             doc = self._nginx_document(abspath, display, text, out, quiet=by_content)
         elif name_kind == "terraform":
             doc = self._terraform_document(abspath, display, text, out)
+        elif name_kind == "caddy":
+            doc = self._caddy_document(abspath, display, text, out)
         else:
             doc = self._other_document(abspath, display, name_kind, text, out)
         if doc is None and out.parse_error:
@@ -805,7 +825,7 @@ def finish(result: ScanResult, every: list[Finding]) -> ScanResult:
 
 
 # What the cross-file rules start from; the files they mount are read when they are needed.
-_STACK_KINDS = frozenset(("compose", "nginx", "dockerfile"))
+_STACK_KINDS = frozenset(("compose", "nginx", "caddy", "dockerfile"))
 
 
 def _adopt_stack_documents(context: _Context, records: list) -> None:

@@ -113,6 +113,16 @@ def _nginx(doc):
     return found
 
 
+def _caddy(doc):
+    parsed = doc.roots[0] if doc.roots else None
+    found = []
+    for site in parsed.sites if parsed is not None else ():
+        if site.file in (None, "", doc.abspath):
+            label = "site " + ", ".join(a.text for a in site.addresses)
+            found.append((label, site.line, site.end_line))
+    return found
+
+
 def _walk(directive, depth=0):
     for child in directive.block or ():
         yield child
@@ -145,6 +155,7 @@ _FINDERS = {
     "prometheus": _prometheus,
     "alertmanager": _alertmanager,
     "nginx": _nginx,
+    "caddy": _caddy,
     "terraform": _terraform,
     "dockerfile": _dockerfile,
 }

@@ -13,6 +13,7 @@ KINDS = (
     "webconfig",
     "compose",
     "nginx",
+    "caddy",
     "terraform",
     "dockerfile",
     "systemd",  # host mode: a service's unit with its environment files (scanner/host.py)

@@ -1,5 +1,7 @@
 """File kinds by name and by content; content wins over a misleading name."""
 
+import os
+
 import pytest
 
 from promguard.detect import kind_by_name, yaml_kind
@@ -98,3 +100,33 @@ def test_alertmanager_cluster_tls_config_is_not_a_web_config():
     keys = {"tls_server_config", "tls_client_config"}
     assert yaml_kind("webconfig", keys, None) is None
     assert yaml_kind(None, {"tls_server_config", "basic_auth_users"}, None) == "webconfig"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "prometheus.yml",
+        "deploy/docker-compose.prod.yaml",
+        "infra/main.tf",
+        "infra/prod.auto.tfvars",
+        "nginx/conf.d/prometheus.conf",
+        "etc/nginx/sites-available/default",
+        "build/Dockerfile.prometheus",
+        "images/exporter.dockerfile",
+        "caddy/Caddyfile",
+        "Caddyfile.prod",
+        "sites/monitoring.caddyfile",
+    ],
+)
+def test_the_pre_commit_hook_passes_every_kind_promguard_reads(path):
+    import re
+
+    import yaml
+
+    hooks = os.path.join(os.path.dirname(os.path.dirname(__file__)), ".pre-commit-hooks.yaml")
+    with open(hooks, encoding="utf-8") as fh:
+        (hook,) = yaml.safe_load(fh)
+    # pre-commit matches `files` with Python's re.search on the repository-relative path
+    assert re.search(hook["files"], path)
+    name_kind = kind_by_name(path)
+    assert name_kind is not None or path.endswith((".yml", ".yaml", ".conf"))

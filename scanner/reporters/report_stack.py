@@ -13,8 +13,8 @@ class _Route:
         self.proxy = proxy
         self.source = source  # name of the node that forwards
         self.source_service = source_service  # its compose service name, if any
-        self.route = route  # "location /api/", "--upstream"
-        self.kind = kind  # "nginx", "oauth2-proxy"
+        self.route = route  # "location /api/", "site :9090", "--upstream"
+        self.kind = kind  # "nginx", "caddy", "oauth2-proxy"
 
 
 def stack_model_of(doc):
@@ -28,37 +28,37 @@ def stack_model_of(doc):
 def proxy_routes(model, root: str) -> list[_Route]:
     routes = []
     for proxy in model.proxies():
-        if proxy.location is not None:
-            written = getattr(proxy.location.directive, "file", None)
-            owner = _nginx_service(model, written or os.path.join(root, proxy.doc.path))
-            match = " ".join(x for x in (proxy.location.modifier, proxy.location.match) if x)
-            route = f"location {match}".strip()
+        if proxy.kind in _PROXY_PROGRAMS:
+            written = getattr(proxy.node, "file", None)
+            path = written or os.path.join(root, proxy.doc.path)
+            owner = _proxy_service(model, path, proxy.kind)
             source = owner.name if owner is not None else proxy.doc.path
-            routes.append(_Route(proxy, source, owner.name if owner else None, route, "nginx"))
         else:
             owner = _service_at(model, proxy.where)
             source = owner.name if owner is not None else proxy.where[0]
-            routes.append(
-                _Route(proxy, source, owner.name if owner else None, "--upstream", "oauth2-proxy")
-            )
+        routes.append(_Route(proxy, source, owner.name if owner else None, proxy.route, proxy.kind))
     return routes
 
 
-def _nginx_service(model, path: str):
-    """The compose service that mounts the nginx file (or its folder); the one nginx
-    service of the stack when no mount says."""
+_PROXY_PROGRAMS = {"nginx": "/etc/nginx", "caddy": "/etc/caddy"}  # and their config folder
+
+
+def _proxy_service(model, path: str, program: str):
+    """The compose service that mounts the proxy's config file (or its folder); the one
+    service running that proxy when no mount says."""
     path = os.path.normpath(path)
-    nginx = []
+    folder = _PROXY_PROGRAMS[program]
+    candidates = []
     for service in model.services:
         image = service.service.image
-        if service.program == "nginx" or (image is not None and "nginx" in image.value.lower()):
-            nginx.append(service)
+        if service.program == program or (image is not None and program in image.value.lower()):
+            candidates.append(service)
         for mount in service.mounts:
             host = mount.host
-            if host and mount.target and mount.target.startswith("/etc/nginx"):
+            if host and mount.target and mount.target.startswith(folder):
                 if path == host or path.startswith(host.rstrip(os.sep) + os.sep):
                     return service
-    return nginx[0] if len(nginx) == 1 else None
+    return candidates[0] if len(candidates) == 1 else None
 
 
 def _service_at(model, where):
