@@ -16,7 +16,7 @@ from __future__ import annotations
 import fnmatch
 
 from .nginx_model import PORT_PROGRAMS, _program_by_name
-from .parsers.caddyfile import Caddyfile, Directive, Site, Token
+from .parsers.caddyfile import Directive, Site, Token
 
 _ORDER = (
     "tracing map vars fs root log_append log_skip skip_log log_name header copy_response_headers "
@@ -143,7 +143,7 @@ class Outcome:
 
 
 class SiteModel:
-    def __init__(self, site: Site, caddyfile: Caddyfile | None = None):
+    def __init__(self, site: Site):
         self.site = site
         self.addresses = [Address(t) for t in site.addresses]
         self.matchers: dict[str, list[Directive]] = {}
@@ -351,7 +351,3 @@ def _sorted(directives) -> list[Directive]:
         key=lambda item: (rank(item[1]), _specificity(item[1]), item[0]),
     )
     return [d for _, d in keyed]
-
-
-def admin_address(caddyfile: Caddyfile) -> Directive | None:
-    return caddyfile.option("admin")
