@@ -94,6 +94,15 @@ def test_an_import_name_with_a_nul_byte_is_a_problem_not_a_crash():
     assert [(p.line, p.kind) for p in parsed.problems] == [(1, "missing")]
 
 
+def test_a_snippet_bomb_stops_with_a_clear_error():
+    text = "(s0) {\n\trespond 200\n}\n"
+    for level in range(1, 10):  # each snippet imports the one before ten times: 10**9 tokens
+        text += f"(s{level}) {{\n" + f"\timport s{level - 1}\n" * 10 + "}\n"
+    text += "a.example.com {\n\timport s9\n}\n"
+    with pytest.raises(CaddyError, match="too many tokens"):
+        parse_caddyfile(text, "/v/Caddyfile")
+
+
 @pytest.mark.parametrize(
     "text, line, column",
     [

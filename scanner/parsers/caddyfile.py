@@ -333,6 +333,7 @@ class _Importer:
                 out.extend(current)
                 continue
             name, args = current[1].text, [t.text for t in current[2:]]
+            before = len(out)
             if depth >= MAX_IMPORT_DEPTH:
                 self.problem(head, f"import {name}: nested deeper than {MAX_IMPORT_DEPTH}", "deep")
                 continue
@@ -345,7 +346,9 @@ class _Importer:
                 out.extend(self.expand(body, snippets, chain + (("snippet", name),), depth + 1))
             else:
                 out.extend(self.import_files(head, name, snippets, chain, depth))
-            self.count += len(out)
+            # counted at every level it passes through: a bound, reached before a snippet that
+            # imports another many times over can blow up
+            self.count += len(out) - before
             if self.count > MAX_TOKENS:
                 raise CaddyError("imports expand to too many tokens", head.line, head.column)
         return out
