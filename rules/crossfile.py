@@ -306,10 +306,10 @@ class ForwardsMutatingEndpoints(Rule):
         ("pushgateway", "web.enable-lifecycle"): ("/-/quit", "/-/reload"),
     }
 
-    _CADDY_FIX = (
-        "Add `respond /api/v1/admin/* 403` and `respond /-/* 403` to the site (Caddy runs "
-        "respond before reverse_proxy), or switch the flags off."
-    )
+    _FIXES = {  # the rule's fix is nginx's; other proxies refuse paths their own way
+        "caddy": "Add `respond /api/v1/admin/* 403` and `respond /-/* 403` to the site (Caddy "
+        "runs respond before reverse_proxy), or switch the flags off."
+    }
 
     def check(self, doc):
         model = stack_model(doc)
@@ -329,7 +329,7 @@ class ForwardsMutatingEndpoints(Rule):
                     f"{proxy.route} forwards {', '.join(open_paths)} to service "
                     f"`{service.name}`, which runs with --{setting.name}",
                     key_path=getattr(node, "path", ""),
-                    fix=self._CADDY_FIX if proxy.kind == "caddy" else None,
+                    fix=self._FIXES.get(proxy.kind),
                 )
                 yield relate(finding, (setting.item, f"--{setting.name} is on here"))
 

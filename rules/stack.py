@@ -264,7 +264,7 @@ class Model:
         self._proxies = []
         if not self.services:
             return self._proxies  # nothing for a proxy_pass to reach
-        for doc, project in self.nginx_documents():
+        for doc, project in self.proxy_documents("nginx"):
             config = doc.roots[0] if doc.roots else None
             if config is None:
                 continue
@@ -289,16 +289,14 @@ class Model:
 
     def _caddy_proxies(self) -> list[Proxy]:
         """Every reverse_proxy of a Caddy site whose upstream is a service of the stack."""
-        documents = self.caddy_documents()
+        documents = self.proxy_documents("caddy")
         if not documents:
             return []
-        from promguard.caddy_model import SiteModel
-
-        from .caddy import at
+        from .caddy import at, sites
 
         found = []
         for doc, project in documents:
-            for site in (SiteModel(s) for s in doc.roots[0].sites):
+            for site in sites(doc):  # the site models the CDY rules built, if they ran
                 for directive in site.proxies():
                     for upstream in site.upstreams(directive):
                         host = upstream.host
@@ -375,43 +373,24 @@ class Model:
                 found[doc.abspath] = (doc, folder)
         return [found[p] for p in sorted(found)]
 
-    def nginx_documents(self) -> list:
-        """(nginx document, the compose project it serves): files an nginx service mounts
-        belong to that service's project; a scanned nginx file to the one project whose
-        folder holds it, else to none (its names are then looked up in every project)."""
+    def proxy_documents(self, program: str) -> list:
+        """The config files of a proxy program with their compose project: those a service
+        running it mounts under its config folder belong to that service's project; a
+        scanned file to the one project whose folder holds it, else to none (its names are
+        then looked up in every project)."""
+        folder, files_of = PROXY_CONFIGS[program]
         docs: dict = {}
         for service in self.services:
-            if service.program != "nginx" and "nginx" not in _image_name(service.service):
+            if service.program != program and program not in _image_name(service.service):
                 continue
             for mount in service.mounts:
-                if mount.host is None or not mount.target.startswith("/etc/nginx"):
+                if mount.host is None or not mount.target.startswith(folder):
                     continue
-                for path in _conf_files(mount.host):
-                    doc = self.files.load(path, "nginx")
+                for path in files_of(mount.host):
+                    doc = self.files.load(path, program)
                     if doc is not None:
                         docs.setdefault(doc.abspath, (doc, service.project))
-        for doc in self.files.documents("nginx"):
-            if doc.abspath not in docs:
-                docs[doc.abspath] = (doc, self._project_of(doc.abspath))
-        return [docs[p] for p in sorted(docs)]
-
-    def caddy_documents(self) -> list:
-        """(Caddyfile document, the compose project it serves): the Caddyfile a caddy service
-        mounts (the file, or the folder holding it, at /etc/caddy), and scanned Caddyfiles."""
-        docs: dict = {}
-        for service in self.services:
-            if service.program != "caddy" and "caddy" not in _image_name(service.service):
-                continue
-            for mount in service.mounts:
-                if mount.host is None or not mount.target.startswith("/etc/caddy"):
-                    continue
-                path = mount.host
-                if os.path.isdir(path):
-                    path = os.path.join(path, "Caddyfile")
-                doc = self.files.load(path, "caddy")
-                if doc is not None:
-                    docs.setdefault(doc.abspath, (doc, service.project))
-        for doc in self.files.documents("caddy"):
+        for doc in self.files.documents(program):
             if doc.abspath not in docs:
                 docs[doc.abspath] = (doc, self._project_of(doc.abspath))
         return [docs[p] for p in sorted(docs)]
@@ -524,6 +503,16 @@ def _conf_files(host: str) -> list[str]:
     except OSError:
         return []
     return [os.path.join(host, n) for n in names if n.endswith(".conf")][:50]
+
+
+def _caddyfiles(host: str) -> list[str]:
+    """A mounted Caddyfile, or the Caddyfile in a mounted /etc/caddy folder."""
+    return [os.path.join(host, "Caddyfile") if os.path.isdir(host) else host]
+
+
+# Proxy programs: the folder their official image reads its config from, and the files a
+# mount there gives it.
+PROXY_CONFIGS = {"nginx": ("/etc/nginx", _conf_files), "caddy": ("/etc/caddy", _caddyfiles)}
 
 
 def _names(stack_service) -> set[str]:

@@ -192,10 +192,9 @@ class SiteModel:
         )
 
     def _requests(self, directive: Directive) -> list[str]:
-        requests = []
-        for probe in PROBES:
-            requests.extend(self._prefixed(directive, probe))
-        requests.extend(p for p in self._prefixes(directive) if p)
+        prefixes = self._prefixes(directive)
+        requests = [prefix.rstrip("/") + probe for probe in PROBES for prefix in prefixes]
+        requests.extend(p for p in prefixes if p)
         return list(dict.fromkeys(requests))
 
     def _prefixed(self, directive: Directive, path: str) -> list[str]:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 import re
 
-from . import ParseError
+from . import ParseError, read_included
 
 MAX_IMPORT_DEPTH = 10
 MAX_TOKENS = 200_000  # after imports and snippets: a bound on what a crafted file can expand into
@@ -428,17 +428,11 @@ def _inside(path: str, root: str) -> bool:
     return root == os.sep or path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
-def _read_default(path: str) -> str | None:
-    from .nginx import _default_read
-
-    return _default_read(path)
-
-
 def parse_caddyfile(text: str, file: str = "", read=None, root: str | None = None) -> Caddyfile:
     tokens = lex(text, file)
     _substitute_env(tokens)
     tokens, snippets = _split_snippets(tokens)
-    importer = _Importer(file, read or _read_default, root or os.path.dirname(file) or os.sep)
+    importer = _Importer(file, read or read_included, root or os.path.dirname(file) or os.sep)
     chain = (file,) if file else ()
     tokens = importer.expand(tokens, snippets, chain, 0)
     options, sites = _server_blocks(_lines(tokens))

@@ -33,7 +33,7 @@ import os
 import re
 from bisect import bisect_right
 
-from . import ParseError
+from . import ParseError, read_included
 
 MAX_DEPTH = 64  # nested blocks
 MAX_DIRECTIVES = 100_000  # in the whole configuration, includes counted
@@ -385,22 +385,6 @@ def _inside(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
-def _default_read(abspath: str) -> str | None:
-    from ..limits import MAX_FILE_BYTES
-
-    try:
-        with open(abspath, "rb") as fh:
-            data = fh.read(MAX_FILE_BYTES + 1)
-    except OSError:
-        return None
-    if len(data) > MAX_FILE_BYTES or b"\0" in data[:8192]:
-        return None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return None
-
-
 def _glob_match(pattern: str, name: str) -> bool:
     """POSIX glob() matching of whole paths: wildcards do not cross "/"."""
     from fnmatch import fnmatchcase
@@ -433,7 +417,7 @@ def _check_top_servers(top: list[Directive]) -> None:
 class _Parser:
     def __init__(self, main: str, read, root: str, prefix: str, sections):
         self.main = main
-        self.read_file = read or _default_read
+        self.read_file = read or read_included
         self.root = root
         self.prefix = prefix
         self.sections = sections  # nginx -T: name -> _Source; None when reading from disk
@@ -643,7 +627,7 @@ class _Parser:
         return [candidates[0]]  # reported as missing or unreadable when read
 
     def _available(self, path: str) -> bool:
-        if self.read_file is _default_read:
+        if self.read_file is read_included:
             return os.path.isfile(path)
         text = self.cache.get(path, False)  # a custom reader may know files the disk does not
         if text is False:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 
+from promguard.rules.stack import PROXY_CONFIGS
+
 
 class _Route:
     """A proxy route for the page: the proxy, who forwards (a service or a file) and how."""
@@ -28,7 +30,7 @@ def stack_model_of(doc):
 def proxy_routes(model, root: str) -> list[_Route]:
     routes = []
     for proxy in model.proxies():
-        if proxy.kind in _PROXY_PROGRAMS:
+        if proxy.kind in PROXY_CONFIGS:
             written = getattr(proxy.node, "file", None)
             path = written or os.path.join(root, proxy.doc.path)
             owner = _proxy_service(model, path, proxy.kind)
@@ -40,14 +42,11 @@ def proxy_routes(model, root: str) -> list[_Route]:
     return routes
 
 
-_PROXY_PROGRAMS = {"nginx": "/etc/nginx", "caddy": "/etc/caddy"}  # and their config folder
-
-
 def _proxy_service(model, path: str, program: str):
     """The compose service that mounts the proxy's config file (or its folder); the one
     service running that proxy when no mount says."""
     path = os.path.normpath(path)
-    folder = _PROXY_PROGRAMS[program]
+    folder = PROXY_CONFIGS[program][0]
     candidates = []
     for service in model.services:
         image = service.service.image
