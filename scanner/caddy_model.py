@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import fnmatch
 
-from .nginx_model import PORT_PROGRAMS, _program_by_name
+from .nginx_model import PORT_PROGRAMS, program_by_name
 from .parsers.caddyfile import Directive, Site, Token
 
 _ORDER = (
@@ -122,7 +122,7 @@ class Upstream:
         self.host = None if token.unknown or "{" in host else (host or "localhost")
         default = 443 if scheme == "https" else 80
         self.port = int(port) if port.isdigit() else default
-        self.program = _program_by_name(self.host) or PORT_PROGRAMS.get(self.port)
+        self.program = program_by_name(self.host) or PORT_PROGRAMS.get(self.port)
         self.service = None  # the stack model's service, when it resolves
 
 

@@ -312,7 +312,8 @@ def _upstream_servers(upstream: Directive) -> list[str]:
     return out
 
 
-def _program_by_name(name: str | None):
+def program_by_name(name: str | None):
+    """The monitoring program a host or upstream name suggests (prometheus-0, am.internal)."""
     if not name:
         return None
     lowered = name.lower()
@@ -333,7 +334,7 @@ def _recognise(target: Target):
         hosts.append((host, _port(port)))
     names.extend(h for h, _ in hosts)
     for name in names:
-        program = _program_by_name(name)
+        program = program_by_name(name)
         if program:
             return program
     for port in [target.port] + [p for _, p in hosts]:

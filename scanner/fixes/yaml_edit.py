@@ -239,14 +239,22 @@ def _one_line_added(old_lines, new_lines, pattern: re.Pattern) -> bool:
     return bool(pattern.fullmatch(new_lines[at])) and bool(before) and not before.startswith("#")
 
 
+def _one_line_replaced(old_lines, new_lines) -> tuple[str, str] | None:
+    """(old line, new line) when exactly one line changed into one other line."""
+    change = _changed(old_lines, new_lines)
+    if change is None or change[0] != "replace":
+        return None
+    if change[2] - change[1] != 1 or change[4] - change[3] != 1:
+        return None
+    return old_lines[change[1]], new_lines[change[3]]
+
+
 def _one_line_grew(old_lines, new_lines, pattern: re.Pattern) -> bool:
     """A single line changed, by inserting text matching ``pattern`` and nothing else."""
-    change = _changed(old_lines, new_lines)
-    if change is None or change[0] != "replace" or change[2] - change[1] != 1:
+    replaced = _one_line_replaced(old_lines, new_lines)
+    if replaced is None:
         return False
-    if change[4] - change[3] != 1:
-        return False
-    old, new = old_lines[change[1]], new_lines[change[3]]
+    old, new = replaced
     added = _inserted(old, new)
     if added is None:
         # ruamel keeps an end-of-line comment at its column: the blanks before it may shrink
@@ -257,6 +265,7 @@ def _one_line_grew(old_lines, new_lines, pattern: re.Pattern) -> bool:
 
 
 _EOL_COMMENT = re.compile(r"(.*\S)(\s+)(#.*)")
+_KEY_VALUE_LINE = re.compile(r"(\s*(?:-\s+)?[\w.-]+:\s+)(\S+)(\s*(#.*)?)")
 
 
 def _keep_comment_spacing(old_lines, new: str) -> str:
@@ -332,14 +341,11 @@ class _SetTrue(_YamlOp):
         parent[self.path[-1]] = True
 
     def lines_ok(self, old_lines, new_lines):
-        change = _changed(old_lines, new_lines)
-        if change is None or change[0] != "replace" or change[2] - change[1] != 1:
+        replaced = _one_line_replaced(old_lines, new_lines)
+        if replaced is None:
             return False
-        if change[4] - change[3] != 1:
-            return False
-        old, new = old_lines[change[1]], new_lines[change[3]]
-        shape = re.compile(r"(\s*(?:-\s+)?[\w.-]+:\s+)(\S+)(\s*(#.*)?)")
-        before, after = shape.fullmatch(old), shape.fullmatch(new)
+        old, new = replaced
+        before, after = _KEY_VALUE_LINE.fullmatch(old), _KEY_VALUE_LINE.fullmatch(new)
         return (
             before is not None
             and after is not None
