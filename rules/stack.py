@@ -119,7 +119,7 @@ class StackService:
         found = [
             p
             for p in self.service.ports
-            if _reachable(p) and port in p.target_ports() and p.protocol == protocol
+            if p.reachable and port in p.target_ports() and p.protocol == protocol
         ]
         network = self.host_network
         if network is not None and not found:
@@ -474,19 +474,6 @@ def _caddy_forwards(site, directive):
         return site.forwards(directive, uri)
 
     return forwards
-
-
-def _reachable(port) -> bool:
-    """Published on every interface or on a real non-loopback address. A host IP that is no
-    address at all (`8080::8080`) makes docker refuse the port, so it publishes nothing."""
-    if port.all_interfaces:
-        return True
-    import ipaddress
-
-    try:
-        return not ipaddress.ip_address((port.host_ip or "").strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def _image_name(service) -> str:

@@ -112,6 +112,20 @@ class Port:
         return self.host_ip in (None, "", "0.0.0.0", "::", "[::]")
 
     @property
+    def reachable(self) -> bool:
+        """Reachable from other machines: published on every interface or on a real
+        non-loopback address. A host IP that is no address at all (`8080::8080`) makes docker
+        refuse the port, so it publishes nothing."""
+        if self.all_interfaces:
+            return True
+        import ipaddress
+
+        try:
+            return not ipaddress.ip_address((self.host_ip or "").strip("[]")).is_loopback
+        except ValueError:
+            return False
+
+    @property
     def loopback(self) -> bool:
         from .services import is_loopback
 

@@ -191,7 +191,7 @@ class _Context:
         self.terraform_duplicates: dict[str, list] = {}  # abspath -> repeated arguments
         self.terraform_judged: dict[str, list[Finding]] | None = None
         self.projects: dict[str, list[Document]] = {}  # compose base file -> its documents
-        self.scanned: dict[str, Document] = {}  # scanned compose, nginx and Dockerfiles
+        self.scanned: dict[str, Document] = {}  # scanned compose, nginx, Caddy and Dockerfiles
         self.context: dict[tuple, Document | None] = {}  # files read only for the stack
         self.scanned_paths: dict[str, str] = {}  # every file of the scan that parsed: its kind
 
