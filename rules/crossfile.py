@@ -10,7 +10,7 @@ import re
 
 from promguard.rule import Rule
 
-from .stack import IMAGE_FILES, stack_model
+from .stack import ALWAYS_ON_BEFORE_2, IMAGE_FILES, stack_model
 
 SEC = "https://prometheus.io/docs/operating/security/"
 WEB = "https://prometheus.io/docs/prometheus/latest/configuration/https/"
@@ -55,7 +55,7 @@ def _setting_place(setting):
 
 
 def _risky_text(setting) -> str:
-    if setting.value == "always on before 2.0":
+    if setting.value == ALWAYS_ON_BEFORE_2:
         return "Prometheus 1.x serves /-/reload and /-/quit to anyone, with no flag"
     return f"--{setting.name} is on here"
 
@@ -131,7 +131,7 @@ class ExposedWithoutAuth(Rule):
         if risky:
             names = ", ".join(
                 "Prometheus 1.x's lifecycle endpoints"
-                if s.value == "always on before 2.0"
+                if s.value == ALWAYS_ON_BEFORE_2
                 else f"--{s.name}"
                 for s in risky
             )

@@ -40,6 +40,18 @@ IMAGE_FILES = frozenset(
     )
 )
 _LISTEN_FLAGS = {"oauth2-proxy": "http-address"}
+# The value of the lifecycle "setting" of a Prometheus 1.x, which has no flag for it.
+ALWAYS_ON_BEFORE_2 = "always on before 2.0"
+# The flags that let a client change or stop the program, or write data.
+RISKY_FLAGS = {
+    "prometheus": (
+        "web.enable-admin-api",
+        "web.enable-lifecycle",
+        "web.enable-remote-write-receiver",
+        "web.enable-otlp-receiver",
+    ),
+    "pushgateway": ("web.enable-admin-api", "web.enable-lifecycle"),
+}
 # The working directory of the official images: relative flag values are read from there.
 _WORKDIRS = {"prometheus": "/prometheus", "alertmanager": "/alertmanager"}
 
@@ -212,18 +224,8 @@ class StackService:
 
     def risky_flags(self) -> list:
         """The flags that let a client change or stop the program, or write data."""
-        names = {
-            "prometheus": (
-                "web.enable-admin-api",
-                "web.enable-lifecycle",
-                "web.enable-remote-write-receiver",
-                "web.enable-otlp-receiver",
-            ),
-            "pushgateway": ("web.enable-admin-api", "web.enable-lifecycle"),
-            "alertmanager": (),
-        }.get(self.program or "", ())
         found = []
-        for name in names:
+        for name in RISKY_FLAGS.get(self.program or "", ()):
             if self.invocation is not None and self.invocation.is_on(name):
                 setting = self.invocation.setting(name)
                 if setting is not None:
@@ -234,9 +236,7 @@ class StackService:
             # Prometheus 1.x serves /-/reload and /-/quit to anyone, with no flag to turn on
             from .invocation import Setting
 
-            found.append(
-                Setting("web.enable-lifecycle", "always on before 2.0", self.service.image)
-            )
+            found.append(Setting("web.enable-lifecycle", ALWAYS_ON_BEFORE_2, self.service.image))
         return found
 
 
