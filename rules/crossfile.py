@@ -492,17 +492,11 @@ class ClientsWithoutCredentials(Rule):
         for service in model.services:
             yield from self._healthcheck(service)
 
-    def _clients(self, root, section, key):
+    def _clients(self, container):
+        """The mappings of a list (alertmanagers entries, scrape jobs)."""
         from promguard.parsers.yaml_tree import Mapping, Sequence
 
-        container = root.get(section)
-        if section == "alerting":
-            container = container.get("alertmanagers") if isinstance(container, Mapping) else None
-        else:
-            container = root.get(key)
-        if not isinstance(container, Sequence):
-            return
-        for client in container:
+        for client in container if isinstance(container, Sequence) else ():
             if isinstance(client, Mapping):
                 yield client
 
@@ -542,11 +536,13 @@ class ClientsWithoutCredentials(Rule):
             yield _relate_requirements(finding, ref, missing)
 
     def _alerting(self, model, doc, root, project):
-        for client in self._clients(root, "alerting", "alertmanagers"):
+        alerting = root.get("alerting")
+        alertmanagers = alerting.get("alertmanagers") if hasattr(alerting, "entries") else None
+        for client in self._clients(alertmanagers):
             yield from self._judge(model, doc, client, "alerting", project)
 
     def _scrapes(self, model, doc, root, project):
-        for client in self._clients(root, "scrape_configs", "scrape_configs"):
+        for client in self._clients(root.get("scrape_configs")):
             name = client.text("job_name") or "a scrape job"
             yield from self._judge(model, doc, client, f"scrape job `{name}`", project)
 
@@ -605,14 +601,6 @@ def _relate_requirements(finding, ref, missing):
         if node is not None:
             relate(finding, ((ref.doc.path, node.line, node.column), f"`{key}` asks for it"))
     return relate(finding, (_setting_place(ref.setting), "the web config is given here"))
-
-
-def _key_place(doc):
-    root = doc.mappings()[0] if doc is not None and doc.mappings() else None
-    if root is None:
-        return None
-    key = root.key_node("basic_auth_users") or root.key_node("tls_server_config")
-    return (doc.path, key.line, key.column) if key is not None else None
 
 
 class FileNotMounted(Rule):

@@ -31,10 +31,7 @@ __all__ = ["PROMETHEUS"]
 
 _HTTP = http_client_schema()
 TLS_CONFIG = _HTTP.tls_config
-PROXY_CONFIG = _HTTP.proxy
 BASIC_AUTH = _HTTP.basic_auth
-AUTHORIZATION = _HTTP.authorization
-OAUTH2 = _HTTP.oauth2
 HTTP_CLIENT_CONFIG = _HTTP.http_client
 
 # --------------------------------------------------------------------------------------------

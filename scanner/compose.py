@@ -255,7 +255,6 @@ class ComposeProject:
         "secrets",
         "configs",
         "env",
-        "env_doc",
         "problems",
     )
 
@@ -268,7 +267,6 @@ class ComposeProject:
         self.secrets: dict[str, TopLevel] = {}
         self.configs: dict[str, TopLevel] = {}
         self.env: dict[str, str] = {}
-        self.env_doc = None
         self.problems: list[tuple[object, Node, str]] = []  # (doc, node, message): bad extends
 
 

@@ -15,7 +15,7 @@ _IDS = re.compile(r"^\[(?P<ids>[^\]]*)\]\s*(?P<reason>.*)$")
 
 
 class Suppression:
-    __slots__ = ("line", "column", "whole_file", "ids", "reason", "own_line", "used")
+    __slots__ = ("line", "column", "whole_file", "ids", "reason", "own_line")
 
     def __init__(self, line, column, whole_file, ids, reason, own_line):
         self.line = line
@@ -24,7 +24,6 @@ class Suppression:
         self.ids = ids
         self.reason = reason
         self.own_line = own_line  # nothing but the comment on its line
-        self.used = False
 
     def covers(self, rule_id: str) -> bool:
         return any(rule_id.startswith(i) for i in self.ids)

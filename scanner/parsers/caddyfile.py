@@ -94,7 +94,6 @@ class Directive:
         "block",
         "end_line",
         "end_column",
-        "close_line",
     )
 
     def __init__(self, tokens: list[Token]):
@@ -108,7 +107,6 @@ class Directive:
         self.block: list[Directive] | None = None
         self.end_line = tokens[-1].end_line  # of the name and arguments
         self.end_column = tokens[-1].end_column
-        self.close_line = self.end_line  # of the `}` that closes its block
 
     def walk(self):
         yield self
@@ -516,7 +514,6 @@ def _block(lines, k, opener: Token | None):
                 raise CaddyError("a block with no directive", current[0].line, current[0].column)
             directive = Directive(current[:-1])
             directive.block, k = _block(lines, k + 1, current[-1])
-            directive.close_line = lines[k - 1][-1].end_line
             out.append(directive)
             continue
         for token in current[1:]:

@@ -115,9 +115,6 @@ class Instruction:
         self.flags: dict[str, Arg] = {}
         self.heredocs = _NO_HEREDOCS
 
-    def arg_texts(self) -> list[str]:
-        return [arg.text for arg in self.args]
-
     def __repr__(self):
         return f"Instruction({self.keyword} {self.value!r}@{self.line}:{self.column})"
 
