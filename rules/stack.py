@@ -247,7 +247,10 @@ class Model:
         self.files = files
         self._proxies: list[Proxy] | None = None
         self.services: list[StackService] = []
+        self._folders: list[tuple[str, object]] = []  # (folder + separator, project) each once
         for project, doc in files.compose_projects():
+            if project.services:
+                self._folders.append((project.folder.rstrip(os.sep) + os.sep, project))
             invocations = {inv.service.name: inv for inv in compose_invocations(doc)}
             for service in project.services.values():
                 inv = invocations.get(service.name)
@@ -396,12 +399,8 @@ class Model:
         return [docs[p] for p in sorted(docs)]
 
     def _project_of(self, abspath: str):
-        holders = {
-            id(s.project): s.project
-            for s in self.services
-            if abspath.startswith(s.project.folder.rstrip(os.sep) + os.sep)
-        }
-        return next(iter(holders.values())) if len(holders) == 1 else None
+        holders = [project for folder, project in self._folders if abspath.startswith(folder)]
+        return holders[0] if len(holders) == 1 else None
 
     def resolve(self, host: str, port: int | None = None, project=None) -> StackService | None:
         """The service a host name means on the compose network: its service name,

@@ -186,6 +186,7 @@ class _Context:
         self.settings = None  # scanner.config.Config: kind overrides
         self.evidence = False  # record passed checks (evidence.Check) for reports
         self._root_set: set[str] = set()
+        self._include_roots: dict[str, str] = {}  # a file's folder -> its include_root
         self.files: list[str] = []  # every file of the scan, for what is judged across files
         self.terraform_files: dict[str, object] = {}  # abspath -> TfFile, or HclError
         self.terraform_duplicates: dict[str, list] = {}  # abspath -> repeated arguments
@@ -288,13 +289,18 @@ class _Context:
         named alone. Nothing outside it is read, unless the scan allows it (--read-outside)."""
         if self.read_outside:
             return os.sep
-        best = folder = os.path.dirname(abspath)
+        start = os.path.dirname(abspath)
+        known = self._include_roots.get(start)
+        if known is not None:
+            return known
+        best = folder = start
         roots = self._root_set
         while True:  # the outermost scanned folder above the file
             if folder in roots:
                 best = folder
             parent = os.path.dirname(folder)
             if parent == folder:
+                self._include_roots[start] = best
                 return best
             folder = parent
 
