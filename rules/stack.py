@@ -262,12 +262,12 @@ class Model:
         whose proxy_pass reaches a service of the stack."""
         if self._proxies is not None:
             return self._proxies
-        from promguard.nginx_model import build_model
-
         self._proxies = []
         if not self.services:
             return self._proxies  # nothing for a proxy_pass to reach
         for doc, project in self.proxy_documents("nginx"):
+            from promguard.nginx_model import build_model  # only when there is nginx to read
+
             config = doc.roots[0] if doc.roots else None
             if config is None:
                 continue
