@@ -20,14 +20,29 @@ TOO_LARGE = "PG004"
 # as a file with nothing wrong in it.
 ALWAYS_ON = (PARSE_ERROR, TOO_LARGE)
 
-# Parsers of the kinds that are not YAML: (module, function, error class), imported when first
-# needed. The function takes the file's text and returns the document's roots, or raises the
-# error class with ``message``, ``line`` and ``column``.
-PARSERS: dict[str, tuple[str, str, str]] = {
-    "dockerfile": (".parsers.dockerfile", "parse_dockerfile", "DockerfileError"),
+# Parsers of the kinds that are not YAML: (module, function, error class, the fix of a syntax
+# error, whether the parser follows imports), imported when first needed. The function takes the
+# file's text (and, when it follows imports, the file's path with ``read`` and ``root`` keywords)
+# and returns the document's root, or raises the error class with ``message``, ``line`` and
+# ``column``.
+PARSERS: dict[str, tuple[str, str, str, str, bool]] = {
+    "dockerfile": (
+        ".parsers.dockerfile",
+        "parse_dockerfile",
+        "DockerfileError",
+        "Fix the dockerfile syntax at the reported line.",
+        False,
+    ),
+    "caddy": (
+        ".parsers.caddyfile",
+        "parse_caddyfile",
+        "CaddyError",
+        "Fix the Caddyfile syntax at the reported line (`caddy validate` agrees).",
+        True,
+    ),
 }
 # Kinds whose parser exists; the others are recognised and left for their own parsers.
-PARSED_KINDS = frozenset(detect.YAML_KINDS) | frozenset(PARSERS) | {"nginx", "caddy", "terraform"}
+PARSED_KINDS = frozenset(detect.YAML_KINDS) | frozenset(PARSERS) | {"nginx", "terraform"}
 
 
 class Selection:
@@ -485,23 +500,6 @@ class _Context:
             return None
         return Document(display, abspath, "nginx", text, [config])
 
-    def _caddy_document(self, abspath, display, text, out) -> Document | None:
-        from .parsers.caddyfile import CaddyError, parse_caddyfile
-
-        root = self.include_root(abspath)
-        try:
-            parsed = parse_caddyfile(text, abspath, read=self.read_included, root=root)
-        except CaddyError as exc:
-            out.problem(
-                PARSE_ERROR,
-                exc.message,
-                exc.line,
-                exc.column,
-                fix="Fix the Caddyfile syntax at the reported line (`caddy validate` agrees).",
-            )
-            return None
-        return Document(display, abspath, "caddy", text, [parsed])
-
     def scan_file(self, abspath: str, display: str) -> _File:
         out = _File(display, abspath)
         kind = self.settings.kind_of(abspath) if self.settings is not None else None
@@ -561,8 +559,6 @@ class _Context:
             doc = self._nginx_document(abspath, display, text, out, quiet=by_content)
         elif name_kind == "terraform":
             doc = self._terraform_document(abspath, display, text, out)
-        elif name_kind == "caddy":
-            doc = self._caddy_document(abspath, display, text, out)
         else:
             doc = self._other_document(abspath, display, name_kind, text, out)
         if doc is None and out.parse_error:
@@ -623,17 +619,16 @@ class _Context:
 
     def _other_document(self, abspath, display, name_kind, text, out) -> Document | None:
         """Non-YAML kinds with a parser (PARSERS)."""
-        parse, error = _parser(name_kind)
+        parse, error, fix, follows_imports = _parser(name_kind)
         try:
-            root = parse(text)
+            if follows_imports:
+                root = parse(
+                    text, abspath, read=self.read_included, root=self.include_root(abspath)
+                )
+            else:
+                root = parse(text)
         except error as exc:
-            out.problem(
-                PARSE_ERROR,
-                exc.message,
-                exc.line,
-                exc.column,
-                fix=f"Fix the {name_kind} syntax at the reported line.",
-            )
+            out.problem(PARSE_ERROR, exc.message, exc.line, exc.column, fix=fix)
             return None
         return Document(display, abspath, name_kind, text, [root])
 
@@ -701,9 +696,9 @@ def _within(path: str, folder: str) -> bool:
 def _parser(kind: str):
     import importlib
 
-    module_name, function, error = PARSERS[kind]
+    module_name, function, error, fix, follows_imports = PARSERS[kind]
     module = importlib.import_module(module_name, __package__)
-    return getattr(module, function), getattr(module, error)
+    return getattr(module, function), getattr(module, error), fix, follows_imports
 
 
 def _suppress(out: _File, text: str, selection: Selection) -> None:
