@@ -124,7 +124,7 @@ class BasicAuthPlainHttp(Rule):
 
 def loopback_only_address(address) -> bool:
     host = address.host
-    return host is not None and (host == "localhost" or is_loopback(host.strip("[]")))
+    return host is not None and is_loopback(host)
 
 
 class AdminApiExposed(Rule):
@@ -157,9 +157,7 @@ class AdminApiExposed(Rule):
         address = directive.args[0]
         if address == "off" or address.startswith("unix/"):
             return
-        host = address.rpartition(":")[0] if ":" in address else address
-        host = host.strip("[]")
-        if host and (host == "localhost" or is_loopback(host)):
+        if is_loopback(address):  # localhost:2019, 127.0.0.1:2019, [::1]:2019
             return
         yield self.report(
             at(doc, directive),
