@@ -42,12 +42,22 @@ def test_image_has_slots_and_no_dict():
             "v2.45.0",
             "sha256:" + "a" * 64,
         ),
-        ("prom/prometheus@sha256:" + "b" * 64, "docker.io", "prom/prometheus", None,
-         "sha256:" + "b" * 64),
+        (
+            "prom/prometheus@sha256:" + "b" * 64,
+            "docker.io",
+            "prom/prometheus",
+            None,
+            "sha256:" + "b" * 64,
+        ),
         ("localhost:5000/prometheus", "localhost:5000", "prometheus", None, None),
         ("localhost/prometheus:v3.0.0", "localhost", "prometheus", "v3.0.0", None),
-        ("registry.example.com:5000/team/prom:1.0", "registry.example.com:5000", "team/prom",
-         "1.0", None),
+        (
+            "registry.example.com:5000/team/prom:1.0",
+            "registry.example.com:5000",
+            "team/prom",
+            "1.0",
+            None,
+        ),
         ("gcr.io/cadvisor/cadvisor:v0.49.1", "gcr.io", "cadvisor/cadvisor", "v0.49.1", None),
         ("ghcr.io/org/app:main", "ghcr.io", "org/app", "main", None),
         ("nginx", "docker.io", "nginx", None, None),
@@ -55,15 +65,24 @@ def test_image_has_slots_and_no_dict():
         ("docker.io/library/nginx:1.27", "docker.io", "nginx", "1.27", None),
         ("index.docker.io/library/nginx:1.27", "docker.io", "nginx", "1.27", None),
         ("registry-1.docker.io/prom/prometheus", "docker.io", "prom/prometheus", None, None),
-        ("bitnami/prometheus:2.45.0-debian-12-r3", "docker.io", "bitnami/prometheus",
-         "2.45.0-debian-12-r3", None),
+        (
+            "bitnami/prometheus:2.45.0-debian-12-r3",
+            "docker.io",
+            "bitnami/prometheus",
+            "2.45.0-debian-12-r3",
+            None,
+        ),
     ],
 )
 def test_parse_image_parts(ref, registry, repository, tag, digest):
     image = parse_image(ref)
     assert image.ref == ref
     assert (image.registry, image.repository, image.tag, image.digest) == (
-        registry, repository, tag, digest)
+        registry,
+        repository,
+        tag,
+        digest,
+    )
 
 
 def test_registry_port_is_not_a_tag():
@@ -76,8 +95,11 @@ def test_registry_port_is_not_a_tag():
 def test_interpolated_leftovers():
     # "${REGISTRY}/prom/prometheus:${TAG:-v2.45.0}" with REGISTRY unset
     image = parse_image("/prom/prometheus:v2.45.0")
-    assert (image.registry, image.repository, image.tag) == ("docker.io", "prom/prometheus",
-                                                             "v2.45.0")
+    assert (image.registry, image.repository, image.tag) == (
+        "docker.io",
+        "prom/prometheus",
+        "v2.45.0",
+    )
     assert image.version == (2, 45, 0)
     # "prom/prometheus:${TAG}" with TAG unset: no tag at all
     image = parse_image("prom/prometheus:")
@@ -89,9 +111,13 @@ def test_interpolated_leftovers():
 
 
 def test_uppercase_and_whitespace_junk():
-    image = parse_image("  \"Docker.IO/Library/NGINX:1.27\"  ")
+    image = parse_image('  "Docker.IO/Library/NGINX:1.27"  ')
     assert (image.registry, image.repository, image.tag, image.program) == (
-        "docker.io", "nginx", "1.27", "nginx")
+        "docker.io",
+        "nginx",
+        "1.27",
+        "nginx",
+    )
     image = parse_image("prom/prometheus:v2.45.0   # pinned")
     assert image.tag == "v2.45.0"
     image = parse_image("PROM/PROMETHEUS:V2.45.0")
@@ -100,16 +126,36 @@ def test_uppercase_and_whitespace_junk():
     assert image.default_user == "nobody"
 
 
-@pytest.mark.parametrize("junk", ["", "   ", None, 42, ":", "@", "@sha256:", "::::", "a/b/c/d:e:f",
-                                  "${IMAGE}", "\x00\xff", "/" * 50])
+@pytest.mark.parametrize(
+    "junk",
+    [
+        "",
+        "   ",
+        None,
+        42,
+        ":",
+        "@",
+        "@sha256:",
+        "::::",
+        "a/b/c/d:e:f",
+        "${IMAGE}",
+        "\x00\xff",
+        "/" * 50,
+    ],
+)
 def test_parse_image_never_raises(junk):
     image = parse_image(junk)
     assert isinstance(image, Image)
 
 
 def test_same_program_whatever_the_spelling():
-    spellings = ["nginx", "library/nginx", "docker.io/library/nginx:1.27", "nginx:1.27-alpine",
-                 "docker.io/nginx"]
+    spellings = [
+        "nginx",
+        "library/nginx",
+        "docker.io/library/nginx:1.27",
+        "nginx:1.27-alpine",
+        "docker.io/nginx",
+    ]
     images = [parse_image(s) for s in spellings]
     assert {i.program for i in images} == {"nginx"}
     assert {i.repository for i in images} == {"nginx"}
@@ -415,11 +461,18 @@ def test_kingpin_single_dash_long_flag_is_not_a_flag():
 
 
 def test_repeatable_flags_keep_all():
-    args = ["--enable-feature=exemplar-storage", "--enable-feature", "remote-write-receiver",
-            "--web.listen-address=:9090", "--web.listen-address=127.0.0.1:9091"]
+    args = [
+        "--enable-feature=exemplar-storage",
+        "--enable-feature",
+        "remote-write-receiver",
+        "--web.listen-address=:9090",
+        "--web.listen-address=127.0.0.1:9091",
+    ]
     flags = parse_flags("prometheus", args)
     assert [f.value for f in flags.all("enable-feature")] == [
-        "exemplar-storage", "remote-write-receiver"]
+        "exemplar-storage",
+        "remote-write-receiver",
+    ]
     assert flags.get("enable-feature").value_index == 2
     assert flags.get("web.listen-address").value == "127.0.0.1:9091"
 
@@ -465,8 +518,12 @@ def test_kingpin_booleans(program, flag):
 
 
 def test_alertmanager_cluster_flags():
-    args = ["--cluster.listen-address=", "--cluster.peer", "am-2:9094",
-            "--cluster.tls-config=/etc/am/tls.yml"]
+    args = [
+        "--cluster.listen-address=",
+        "--cluster.peer",
+        "am-2:9094",
+        "--cluster.tls-config=/etc/am/tls.yml",
+    ]
     flags = parse_flags("alertmanager", args)
     assert flags.get("cluster.listen-address").value == ""
     assert flags.get("cluster.peer").value == "am-2:9094"
@@ -474,8 +531,13 @@ def test_alertmanager_cluster_flags():
 
 
 def test_node_exporter_collectors():
-    args = ["--collector.systemd", "--no-collector.wifi", "--collector.textfile.directory",
-            "/textfile", "--path.rootfs=/host"]
+    args = [
+        "--collector.systemd",
+        "--no-collector.wifi",
+        "--collector.textfile.directory",
+        "/textfile",
+        "--path.rootfs=/host",
+    ]
     flags = parse_flags("node_exporter", args)
     assert flags.is_true("collector.systemd")
     assert not flags.is_true("collector.wifi") and "collector.wifi" in flags
@@ -494,10 +556,20 @@ def test_program_aliases():
 
 @pytest.mark.parametrize(
     "flag",
-    ["cookie-secure", "ssl-insecure-skip-verify", "ssl-upstream-insecure-skip-verify",
-     "skip-oidc-discovery", "insecure-oidc-allow-unverified-email", "reverse-proxy",
-     "skip-auth-preflight", "skip-jwt-bearer-tokens", "pass-basic-auth", "set-xauthrequest",
-     "cookie-httponly", "skip-provider-button"],
+    [
+        "cookie-secure",
+        "ssl-insecure-skip-verify",
+        "ssl-upstream-insecure-skip-verify",
+        "skip-oidc-discovery",
+        "insecure-oidc-allow-unverified-email",
+        "reverse-proxy",
+        "skip-auth-preflight",
+        "skip-jwt-bearer-tokens",
+        "pass-basic-auth",
+        "set-xauthrequest",
+        "cookie-httponly",
+        "skip-provider-button",
+    ],
 )
 def test_oauth2_proxy_booleans(flag):
     assert parse_flags("oauth2-proxy", [f"--{flag}"]).is_true(flag)
@@ -527,8 +599,13 @@ def test_oauth2_proxy_no_prefix_is_not_negation():
 
 
 def test_oauth2_proxy_value_flag_takes_next_argument_even_with_a_dash():
-    args = ["--cookie-secret", "-Zm9vYmFyYmF6cXV4", "--email-domain=*", "--upstream",
-            "http://prometheus:9090"]
+    args = [
+        "--cookie-secret",
+        "-Zm9vYmFyYmF6cXV4",
+        "--email-domain=*",
+        "--upstream",
+        "http://prometheus:9090",
+    ]
     flags = parse_flags("oauth2-proxy", args)
     secret = flags.get("cookie-secret")
     assert (secret.value, secret.index, secret.value_index) == ("-Zm9vYmFyYmF6cXV4", 0, 1)
@@ -559,9 +636,16 @@ def test_oauth2_proxy_missing_value():
 
 
 def test_grafana_server_args():
-    args = ["server", "--homepath=/usr/share/grafana", "-config", "/etc/grafana/grafana.ini",
-            "--packaging=docker", "cfg:default.log.mode=console",
-            "cfg:default.paths.data=/var/lib/grafana", "cfg:security.admin_password=admin"]
+    args = [
+        "server",
+        "--homepath=/usr/share/grafana",
+        "-config",
+        "/etc/grafana/grafana.ini",
+        "--packaging=docker",
+        "cfg:default.log.mode=console",
+        "cfg:default.paths.data=/var/lib/grafana",
+        "cfg:security.admin_password=admin",
+    ]
     flags = parse_flags("grafana", args)
     assert flags.positional == [0]
     assert flags.get("homepath").value == "/usr/share/grafana"
@@ -602,8 +686,9 @@ def test_generic_program():
     assert flags.positional == []
 
 
-@pytest.mark.parametrize("program", [None, "prometheus", "oauth2-proxy", "grafana", "nginx",
-                                     "traefik", "whatever"])
+@pytest.mark.parametrize(
+    "program", [None, "prometheus", "oauth2-proxy", "grafana", "nginx", "traefik", "whatever"]
+)
 def test_parse_flags_never_raises(program):
     junk = ["", "-", "--", "---", "--=", "-=", "--=x", None, 7, "cfg:", "@file", "--no-", "-\x00"]
     flags = parse_flags(program, junk)
@@ -614,8 +699,12 @@ def test_parse_flags_never_raises(program):
 
 
 def test_indices_point_at_the_arguments():
-    args = ["--config.file", "/etc/prometheus/prometheus.yml", "--web.enable-admin-api",
-            "--storage.tsdb.retention.time=30d"]
+    args = [
+        "--config.file",
+        "/etc/prometheus/prometheus.yml",
+        "--web.enable-admin-api",
+        "--storage.tsdb.retention.time=30d",
+    ]
     flags = parse_flags("prometheus", args)
     for flag in flags:
         assert args[flag.index].lstrip("-").startswith(flag.name)
@@ -635,7 +724,10 @@ def test_split_simple_with_offsets():
     text = "prometheus  --config.file=/etc/p.yml --web.enable-lifecycle"
     tokens = split_command(text)
     assert [w for w, _, _ in tokens] == [
-        "prometheus", "--config.file=/etc/p.yml", "--web.enable-lifecycle"]
+        "prometheus",
+        "--config.file=/etc/p.yml",
+        "--web.enable-lifecycle",
+    ]
     for word, start, end in tokens:
         assert text[start:end] == word
 
@@ -658,8 +750,7 @@ def test_split_adjacent_quotes_make_one_word():
 
 def test_split_line_continuation_and_comments():
     text = "prometheus \\\n  --config.file=/p.yml \\\n  --web.enable-admin-api # admin\nnext"
-    assert _words(text) == ["prometheus", "--config.file=/p.yml", "--web.enable-admin-api",
-                            "next"]
+    assert _words(text) == ["prometheus", "--config.file=/p.yml", "--web.enable-admin-api", "next"]
     assert _words("a#b c") == ["a#b", "c"]
 
 
@@ -737,8 +828,12 @@ def test_oauth2_proxy_env_singular_of_a_plural_is_ignored():
 
 
 def test_oauth2_proxy_env_empty_and_unbound():
-    env = {"OAUTH2_PROXY_CLIENT_SECRET": "", "OAUTH2_PROXY_CONFIG": "/etc/o2p.cfg",
-           "OAUTH2_PROXY_": "x", "oauth2_proxy_provider": "github"}
+    env = {
+        "OAUTH2_PROXY_CLIENT_SECRET": "",
+        "OAUTH2_PROXY_CONFIG": "/etc/o2p.cfg",
+        "OAUTH2_PROXY_": "x",
+        "oauth2_proxy_provider": "github",
+    }
     assert env_flags("oauth2-proxy", env) == {"provider": "github"}
 
 
@@ -755,7 +850,9 @@ def test_env_flags_other_programs():
 def test_grafana_setting_plain():
     env = {"GF_SECURITY_ADMIN_PASSWORD": "admin"}
     assert grafana_setting(env, "security", "admin_password") == (
-        "GF_SECURITY_ADMIN_PASSWORD", "admin")
+        "GF_SECURITY_ADMIN_PASSWORD",
+        "admin",
+    )
 
 
 def test_grafana_setting_file():
@@ -767,11 +864,16 @@ def test_grafana_setting_file():
 
 
 def test_grafana_setting_section_with_dots_and_dashes():
-    env = {"GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET": "x", "GF_AUTH_ANONYMOUS_ENABLED": "true",
-           "GF_FEATURE_TOGGLES_ENABLE": "a"}
+    env = {
+        "GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET": "x",
+        "GF_AUTH_ANONYMOUS_ENABLED": "true",
+        "GF_FEATURE_TOGGLES_ENABLE": "a",
+    }
     assert grafana_setting(env, "auth.generic_oauth", "client_secret")[1] == "x"
     assert grafana_setting(env, "auth.anonymous", "enabled") == (
-        "GF_AUTH_ANONYMOUS_ENABLED", "true")
+        "GF_AUTH_ANONYMOUS_ENABLED",
+        "true",
+    )
     assert grafana_setting(env, "feature-toggles", "enable")[0] == "GF_FEATURE_TOGGLES_ENABLE"
     assert grafana_setting(env, "AUTH.ANONYMOUS", "ENABLED")[1] == "true"
 
@@ -781,18 +883,25 @@ def test_grafana_setting_absent_or_empty():
     assert grafana_setting(None, "security", "admin_password") is None
     # Grafana ignores an empty variable, and run.sh an empty __FILE
     assert grafana_setting({"GF_SECURITY_ADMIN_PASSWORD": ""}, "security", "admin_password") is None
-    assert grafana_setting({"GF_SECURITY_ADMIN_PASSWORD__FILE": ""}, "security",
-                           "admin_password") is None
+    assert (
+        grafana_setting({"GF_SECURITY_ADMIN_PASSWORD__FILE": ""}, "security", "admin_password")
+        is None
+    )
     # names are case-sensitive, as the OS reads them
-    assert grafana_setting({"gf_security_admin_password": "x"}, "security",
-                           "admin_password") is None
+    assert (
+        grafana_setting({"gf_security_admin_password": "x"}, "security", "admin_password") is None
+    )
 
 
 def test_grafana_setting_plain_wins_over_file():
-    env = {"GF_SECURITY_ADMIN_PASSWORD": "admin",
-           "GF_SECURITY_ADMIN_PASSWORD__FILE": "/run/secrets/pw"}
+    env = {
+        "GF_SECURITY_ADMIN_PASSWORD": "admin",
+        "GF_SECURITY_ADMIN_PASSWORD__FILE": "/run/secrets/pw",
+    }
     assert grafana_setting(env, "security", "admin_password") == (
-        "GF_SECURITY_ADMIN_PASSWORD", "admin")
+        "GF_SECURITY_ADMIN_PASSWORD",
+        "admin",
+    )
 
 
 def test_module_is_light():
