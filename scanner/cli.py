@@ -20,6 +20,13 @@ class UsageError(Exception):
     pass
 
 
+def say(message: str) -> None:
+    """One line on stderr; paths and messages in it can come from the scanned files."""
+    from .safe_text import escape
+
+    print(escape(message), file=sys.stderr)
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # one line, not argparse's usage block
         raise UsageError(f"{message} (see `{self.prog} --help`)")
@@ -169,6 +176,21 @@ def _load(paths=()):
     return load_rules(exclude=tuple(p for p in paths if os.path.isdir(p)))
 
 
+def load_settings(args, rules):
+    """The settings of --config, or of the file found in the tree (narrowed, with warnings)."""
+    from .config import ConfigError, settings_for
+
+    try:
+        config, warnings = settings_for(
+            getattr(args, "config", None), args.paths, {r.id for r in rules}
+        )
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    for warning in warnings:
+        say(f"promguard: warning: {warning}")
+    return config
+
+
 def _check_ids(option: str, ids: list[str], rules) -> None:
     for prefix in ids:
         if not any(rule.id.startswith(prefix) for rule in rules):
@@ -184,15 +206,11 @@ def _use_colour(args) -> bool:
 
 
 def cmd_scan(args) -> int:
-    from .config import ConfigError, find_config, load_config
     from .engine import Selection, scan
     from .files import PathError
 
     rules = _load(args.paths)
-    try:
-        config = load_config(args.config or find_config(args.paths), {r.id for r in rules})
-    except ConfigError as exc:
-        raise UsageError(str(exc)) from None
+    config = load_settings(args, rules)
     # the command line wins over the file
     select = args.select or config.select or []
     ignore = args.ignore or config.ignore or []
@@ -235,9 +253,15 @@ def cmd_scan(args) -> int:
 
         report = render(result)
     elif args.format == "sarif":
-        from .reporters.sarif import render
+        from .reporters.sarif import MAX_RESULTS, render_counted
 
-        report = render(result)
+        report, omitted, total = render_counted(result)
+        if omitted:
+            say(
+                f"promguard: warning: {omitted} of {total} results left out of the SARIF log "
+                f"(GitHub code scanning takes at most {MAX_RESULTS:,} in a run); the most "
+                "severe open ones were kept. `--format json` lists them all."
+            )
     else:
         from .reporters.text import render
 
@@ -257,7 +281,7 @@ def cmd_scan(args) -> int:
         sys.stdout.write(report)
     for error in result.errors:
         if args.format != "text" or args.output:
-            print(f"promguard: error: {error}", file=sys.stderr)
+            say(f"promguard: error: {error}")
     if result.errors:
         return 2
     return 1 if result.failing(fail_on) else 0
@@ -309,18 +333,15 @@ def cmd_explain(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from .config import ConfigError, find_config, load_config
     from .engine import Selection, scan
     from .files import PathError
     from .reporters.html_report import render
 
     rules = _load(args.paths)
+    config = load_settings(args, rules)
     try:
-        config = load_config(args.config or find_config(args.paths), {r.id for r in rules})
         selection = Selection(config.select or [], config.ignore or [])
         result = scan(args.paths, rules, selection, settings=config, evidence=True)
-    except ConfigError as exc:
-        raise UsageError(str(exc)) from None
     except PathError as exc:
         raise UsageError(str(exc)) from None
     result.findings = config.apply(result.findings, os.getcwd())
@@ -359,7 +380,7 @@ def main(argv: list[str] | None = None) -> int:
         }[args.command]
         return handler(args)
     except UsageError as exc:
-        print(f"promguard: error: {exc}", file=sys.stderr)
+        say(f"promguard: error: {exc}")
         return 2
     except KeyboardInterrupt:
         print("promguard: interrupted", file=sys.stderr)
@@ -372,11 +393,10 @@ def main(argv: list[str] | None = None) -> int:
         from .registry import RuleLoadError
 
         if isinstance(exc, RuleLoadError):
-            print(f"promguard: error: {exc}", file=sys.stderr)
+            say(f"promguard: error: {exc}")
         else:
-            print(
+            say(
                 f"promguard: internal error: {type(exc).__name__}: {exc} "
-                "(run with --debug for the traceback)",
-                file=sys.stderr,
+                "(run with --debug for the traceback)"
             )
         return 2

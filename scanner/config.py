@@ -26,6 +26,7 @@ from __future__ import annotations
 import os
 import re
 
+from .limits import DEFAULT_MAX_FILE_BYTES
 from .model import KINDS
 
 _KEYS = (
@@ -69,6 +70,24 @@ class Config:
         self.severity: dict[str, str] = {}
         self.per_path_ignores: list[tuple[str, list[str]]] = []
         self.kinds: list[tuple[str, str]] = []
+
+    def narrow_to_tree(self) -> list[str]:
+        """Drop what a settings file found in the scanned tree may not widen; the warnings."""
+        notes = []
+        if self.read_outside:
+            self.read_outside = None
+            notes.append(
+                f"{self.path}: `read-outside` is taken only from the command line or a file "
+                "given with --config; ignored"
+            )
+        if self.max_file_size is not None and self.max_file_size > DEFAULT_MAX_FILE_BYTES:
+            self.max_file_size = DEFAULT_MAX_FILE_BYTES
+            notes.append(
+                f"{self.path}: `max-file-size` above the default ({DEFAULT_MAX_FILE_BYTES:,} "
+                "bytes) is taken only from the command line or a file given with --config; "
+                "the default applies"
+            )
+        return notes
 
     def excluded(self, abspath: str) -> bool:
         if not self.exclude:
@@ -117,15 +136,16 @@ def find_config(paths: list[str]) -> str | None:
     """The settings file for a scan of ``paths``: the nearest .promguard.toml, or
     pyproject.toml with a [tool.promguard] table, from the first path up to the repository
     root."""
-    from .files import up_to_repository
+    from .files import up_to_repository, within
 
     start = os.path.abspath(paths[0] if paths else ".")
     for folder in up_to_repository(start if os.path.isdir(start) else os.path.dirname(start)):
         own = os.path.join(folder, ".promguard.toml")
-        if os.path.isfile(own):
+        # a settings file that is a symlink out of its folder is not that folder's: not read
+        if os.path.isfile(own) and within(own, folder):
             return own
         project = os.path.join(folder, "pyproject.toml")
-        if os.path.isfile(project) and _has_table(project):
+        if os.path.isfile(project) and within(project, folder) and _has_table(project):
             return project
     return None
 
@@ -133,9 +153,22 @@ def find_config(paths: list[str]) -> str | None:
 def _has_table(path: str) -> bool:
     try:
         with open(path, encoding="utf-8") as fh:
-            return re.search(r"^\[tool\.promguard(\]|\.)", fh.read(), re.M) is not None
+            text = fh.read(DEFAULT_MAX_FILE_BYTES + 1)
     except (OSError, UnicodeDecodeError):
         return False
+    return re.search(r"^\[tool\.promguard(\]|\.)", text, re.M) is not None
+
+
+def settings_for(explicit: str | None, paths: list[str], rule_ids: set[str]):
+    """The scan's settings and the warnings about them: from ``explicit`` (--config) as they
+    are, or from the file found in the scanned tree, which a pull request can write, so it may
+    narrow what is read but never widen it: `read-outside` is ignored there and
+    `max-file-size` is capped at the default."""
+    if explicit:
+        return load_config(explicit, rule_ids), []
+    path = find_config(paths)
+    config = load_config(path, rule_ids)
+    return config, config.narrow_to_tree()
 
 
 def load_config(path: str | None, rule_ids: set[str]) -> Config:
@@ -144,9 +177,11 @@ def load_config(path: str | None, rule_ids: set[str]) -> Config:
         return Config()
     try:
         with open(path, encoding="utf-8") as fh:
-            text = fh.read()
+            text = fh.read(DEFAULT_MAX_FILE_BYTES + 1)
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read: {exc}", path) from None
+        raise ConfigError(f"cannot read: {exc.strerror or type(exc).__name__}", path) from None
+    if len(text) > DEFAULT_MAX_FILE_BYTES:  # a settings file is a few lines; this is not one
+        raise ConfigError(f"larger than {DEFAULT_MAX_FILE_BYTES // (1024 * 1024)} MB", path)
     try:
         import tomllib
     except ImportError:  # Python 3.10
@@ -170,13 +205,19 @@ def _line_from_message(message: str) -> int:
 
 
 def _line_of(text: str, key: str) -> int:
-    """The line a key is written on (the first one: good enough for an error message)."""
-    quoted = rf"[\"']?{re.escape(key)}[\"']?"
-    pattern = re.compile(
-        rf"^[ \t]*({quoted}[ \t]*=|\[[^\]\n]*\b{re.escape(key)}\b[^\]\n]*\])", re.M
-    )
-    match = pattern.search(text)
-    return text.count("\n", 0, match.start()) + 1 if match else 0
+    """The line a key is written on (the first one: good enough for an error message). Line by
+    line, not one regex over the file: the file may be hostile, and a backtracking pattern
+    over a long line would be quadratic."""
+    word = re.compile(rf"\b{re.escape(key)}\b")
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.lstrip(" \t")
+        bare = stripped.lstrip("\"'")
+        if bare.startswith(key) and bare[len(key) :].lstrip("\"'").lstrip(" \t").startswith("="):
+            return number
+        header, closed, _ = stripped[1:].partition("]")
+        if stripped.startswith("[") and closed and word.search(header):
+            return number
+    return 0
 
 
 def _read(table: dict, path: str, text: str, rule_ids: set[str], section: str) -> Config:
@@ -274,13 +315,16 @@ def glob_match(pattern: str, path: str) -> bool:
     folders; a pattern without / matches a name in any folder."""
     if "/" not in pattern.strip("/"):
         pattern = "**/" + pattern.strip("/")
-    return _glob_regex(pattern).fullmatch(path) is not None
+    from . import patterns  # not at start-up: most runs have no glob to match
+
+    # A settings file in the tree may be hostile: "*a*a*a*a*b" backtracks in re, not in RE2
+    return bool(patterns.fullmatch(_glob_regex(pattern), path))
 
 
-_GLOBS: dict[str, re.Pattern] = {}
+_GLOBS: dict[str, str] = {}
 
 
-def _glob_regex(pattern: str) -> re.Pattern:
+def _glob_regex(pattern: str) -> str:
     compiled = _GLOBS.get(pattern)
     if compiled is None:
         out, i = [], 0
@@ -300,5 +344,5 @@ def _glob_regex(pattern: str) -> re.Pattern:
             else:
                 out.append(re.escape(pattern[i]))
                 i += 1
-        compiled = _GLOBS[pattern] = re.compile("".join(out).rstrip("/") + "(?:/.*)?")
+        compiled = _GLOBS[pattern] = "".join(out).rstrip("/") + "(?:/.*)?"
     return compiled

@@ -8,7 +8,7 @@ import stat
 
 from . import detect, limits, suppress
 from .document import Document
-from .files import collect, display_path
+from .files import ReadScope, collect, display_path, read_boundaries
 from .model import RANK, Finding, assign_fingerprints
 
 # Engine-made findings (rules/core.py has their metadata).
@@ -74,6 +74,7 @@ class ScanResult:
         self.stack = None  # the stack document, for reports that show the stack (when asked)
         self.baseline_hidden = 0  # findings a --baseline file knew
         self.baseline_stale: list[dict] = []  # its entries that no finding matches any more
+        self.scope = ReadScope()  # where the scan could open files; reports read no further
 
     def failing(self, fail_on: str) -> list[Finding]:
         if fail_on == "never":
@@ -126,6 +127,11 @@ _PARSED = object()  # a Terraform file that parsed and was judged; its tree is l
 # Go-template and Jinja markers: a file with them is rendered into YAML somewhere else.
 _TEMPLATE = re.compile(r"\{\{-?\s*[.$\w(]|\{%-?\s*\w")
 _FIX_UNREADABLE = "Make the file valid UTF-8 YAML; the program that reads it would reject it too."
+OUTSIDE = "not read: points outside the scanned folder"
+_FIX_OUTSIDE = (
+    "Replace the symlink with the file itself, or scan the folder it points into; "
+    "`--read-outside` reads it for a local scan of your own files."
+)
 
 
 def _read(abspath: str, name_kind: str | None, out: _File) -> bytes | None:
@@ -211,13 +217,19 @@ class _Context:
         self.context: dict[tuple, Document | None] = {}  # files read only for the stack
         self.scanned_paths: dict[str, str] = {}  # every file of the scan that parsed: its kind
 
+    def set_boundaries(self, folders: list[str]) -> None:
+        self.result.scope = ReadScope(folders, anywhere=self.read_outside)
+
+    def may_read(self, abspath: str) -> bool:
+        """Whether the file's real location is inside the scan: a symlink in a pull request
+        must not make the scan open (and quote) a file of the machine that runs it."""
+        return self.result.scope.allows(abspath)
+
     def run(self, rule, doc: Document, display: str) -> list[Finding]:
         try:
             return list(rule.check(doc))
         except Exception as exc:  # one broken rule must not hide the others' findings
-            self.result.errors.append(
-                f"rule {rule.id} failed on {display}: {type(exc).__name__}: {exc}"
-            )
+            self.result.errors.append(f"rule {rule.id} failed on {display}: {describe(exc)}")
             return []
 
     def load_yaml(self, abspath: str) -> Document | None:
@@ -241,7 +253,8 @@ class _Context:
     def read_text(self, abspath: str) -> Document | None:
         """A text file a project refers to (an env_file), with the same limits."""
         scratch = _File(display_path(abspath, self.root))
-        data = _read(abspath, None, scratch) if os.path.isfile(abspath) else None
+        readable = os.path.isfile(abspath) and self.may_read(abspath)
+        data = _read(abspath, None, scratch) if readable else None
         text = _decode(data, scratch) if data is not None else None
         return Document(scratch.display, abspath, "text", text, []) if text is not None else None
 
@@ -501,6 +514,23 @@ class _Context:
         return Document(display, abspath, "nginx", text, [config])
 
     def scan_file(self, abspath: str, display: str) -> _File:
+        """What the file gives; an unexpected failure while reading it becomes a finding on it
+        (and an internal error for the exit code) and the scan goes on with the next file."""
+        try:
+            return self._scan_file(abspath, display)
+        except Exception as exc:
+            self.result.errors.append(f"scanning {display} failed: {describe(exc)}")
+            out = _File(display, abspath)
+            out.problem(
+                PARSE_ERROR,
+                f"not scanned: promguard failed on this file ({type(exc).__name__}); "
+                "please report it",
+                fix="Scan the file again with a newer promguard, or report the failure.",
+            )
+            out.kind = detect.kind_by_name(abspath)
+            return out
+
+    def _scan_file(self, abspath: str, display: str) -> _File:
         out = _File(display, abspath)
         kind = self.settings.kind_of(abspath) if self.settings is not None else None
         doc, text = self.read_document(abspath, display, out, kind)
@@ -539,6 +569,10 @@ class _Context:
         conf = name_kind is None and abspath.endswith(".conf")
         if not is_yaml and not conf and name_kind not in PARSED_KINDS:
             out.kind = name_kind  # recognised; its parser arrives with its own issue
+            return None, None
+        if not self.may_read(abspath):
+            if name_kind:
+                out.problem(PARSE_ERROR, OUTSIDE, fix=_FIX_OUTSIDE)
             return None, None
         data = _read(abspath, name_kind, out)
         if data is None:
@@ -631,6 +665,16 @@ class _Context:
             out.problem(PARSE_ERROR, exc.message, exc.line, exc.column, fix=fix)
             return None
         return Document(display, abspath, name_kind, text, [root])
+
+
+def describe(exc: BaseException) -> str:
+    """An exception for the error line: its type and where in promguard it was raised, never
+    its message, which can quote the scanned file (``invalid literal for int(): 'secret'``)."""
+    import traceback
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    place = f" at {os.path.basename(frames[-1].filename)}:{frames[-1].lineno}" if frames else ""
+    return f"{type(exc).__name__}{place}"
 
 
 def _stack_findings(context: _Context, paths: list[str]) -> list[Finding]:
@@ -758,6 +802,7 @@ def scan(
         for p in paths
     ]
     context._root_set = set(context.scan_roots)
+    context.set_boundaries(read_boundaries(paths))
     context.settings = settings
     context.files = [f for f in collect(paths) if settings is None or not settings.excluded(f)]
 
@@ -801,7 +846,10 @@ def _scan_files(context, paths, jobs, display, rules_by_kind) -> ScanResult:
             result.parse_errors += 1
         every.extend(scanned.findings)
     if rules_by_kind.get("stack"):
-        every.extend(_stack_findings(context, paths))
+        try:
+            every.extend(_stack_findings(context, paths))
+        except Exception as exc:  # the files' own findings are still reported
+            result.errors.append(f"the cross-file rules failed: {describe(exc)}")
     return finish(result, every)
 
 
@@ -818,11 +866,48 @@ def new_context(root: str, rules: list, selection: Selection) -> _Context:
 
 def finish(result: ScanResult, every: list[Finding]) -> ScanResult:
     """Findings in report order, fingerprinted, split into reported and suppressed."""
+    _mask_credentials(every)
+    every = _one_per_cause(every)
     every.sort(key=Finding.sort_key)
     assign_fingerprints(every)  # before the split: suppressing a finding keeps its identity
     for finding in every:
         (result.suppressed if finding.suppression is not None else result.findings).append(finding)
     return result
+
+
+def _one_per_cause(findings: list[Finding]) -> list[Finding]:
+    """One finding per rule and place: a Caddy snippet imported by 1,024 sites, or a YAML
+    anchor that two services share, is one line to fix, not 1,024 results (GitHub caps a run
+    at 25,000). The first message (in report order) stands for the others and counts them."""
+    groups: dict[tuple, list[Finding]] = {}
+    for f in findings:
+        key = (f.rule_id, f.path, f.line, f.column, f.end_line, f.end_column)
+        groups.setdefault(key, []).append(f)
+    out = []
+    for group in groups.values():
+        first = min(group, key=Finding.sort_key)
+        others = len({f.message for f in group}) - 1
+        if others:
+            first.message += f" (and {others} more like it from this line)"
+        out.append(first)
+    return out
+
+
+def _mask_credentials(findings: list[Finding]) -> None:
+    """Rules quote values (an ADD URL, an upstream address); a password inside one must reach
+    no report, whatever the format. Done here, once, so that every reporter gets it."""
+    if not findings:
+        return  # a clean pre-commit run does not pay for the masking patterns
+    from .reporters.masking import mask_message
+
+    for finding in findings:
+        finding.message = mask_message(finding.message)
+        finding.fix = mask_message(finding.fix)
+        if finding.related:
+            finding.related = [
+                (path, line, column, mask_message(note))
+                for path, line, column, note in finding.related
+            ]
 
 
 # What the cross-file rules start from; the files they mount are read when they are needed.

@@ -53,7 +53,20 @@ def _git_files(folder: str) -> list[str] | None:
 
     try:
         out = subprocess.run(
-            ["git", "-C", folder, "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            [
+                "git",
+                # a scanned folder's own .git/config is the attacker's: core.fsmonitor there
+                # would run a command of its choosing when git refreshes the index
+                "-c",
+                "core.fsmonitor=false",
+                "-C",
+                folder,
+                "ls-files",
+                "-z",
+                "--cached",
+                "--others",
+                "--exclude-standard",
+            ],
             capture_output=True,
             timeout=60,
             check=False,
@@ -119,6 +132,50 @@ def collect(paths: list[str]) -> list[str]:
                 out.append(absolute)
     out.sort()
     return out
+
+
+def within(path: str, folder: str) -> bool:
+    """Whether ``path``, once every symlink in it is resolved, is ``folder`` or below it."""
+    real = os.path.realpath(path)
+    top = os.path.realpath(folder)
+    return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
+
+
+def repository_root(folder: str) -> str | None:
+    """The work tree ``folder`` is in (the first folder up with a .git), or None."""
+    for current in up_to_repository(folder):
+        if os.path.exists(os.path.join(current, ".git")):
+            return current
+    return None
+
+
+def read_boundaries(paths: list[str]) -> list[str]:
+    """The folders a scan of ``paths`` may read in: each folder named, and for a file named
+    alone (pre-commit names files) its repository, or its own folder outside a repository.
+    A pull request can make any file a symlink; what resolves outside these is never opened."""
+    out = []
+    for path in paths:
+        absolute = os.path.abspath(path)
+        if os.path.isdir(absolute):
+            out.append(absolute)
+        else:
+            folder = os.path.dirname(absolute)
+            out.append(repository_root(folder) or folder)
+    return out
+
+
+class ReadScope:
+    """The folders a scan may open files in, by real path (``anywhere``: --read-outside)."""
+
+    def __init__(self, folders: list[str] = (), anywhere: bool = False):
+        self.anywhere = anywhere
+        self._tops = tuple(os.path.realpath(f).rstrip(os.sep) + os.sep for f in folders)
+
+    def allows(self, path: str) -> bool:
+        if self.anywhere:
+            return True
+        real = os.path.realpath(path) + os.sep
+        return any(real.startswith(top) for top in self._tops)
 
 
 def display_path(absolute: str, root: str) -> str:

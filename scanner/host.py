@@ -104,12 +104,12 @@ class Account:
         self.primary_gid: dict[str, int] = {}
         self.gids: dict[str, int] = {}
         self.members: dict[int, set[str]] = {}
-        for line in _lines(os.path.join(root, "etc/passwd")):
+        for line in _lines(inside(root, "etc/passwd")):
             parts = line.split(":")
             if len(parts) >= 4 and parts[2].isdigit() and parts[3].isdigit():
                 self.uids[parts[0]] = int(parts[2])
                 self.primary_gid[parts[0]] = int(parts[3])
-        for line in _lines(os.path.join(root, "etc/group")):
+        for line in _lines(inside(root, "etc/group")):
             parts = line.split(":")
             if len(parts) >= 3 and parts[2].isdigit():
                 self.gids[parts[0]] = int(parts[2])
@@ -139,7 +139,9 @@ class Account:
         return bool(info.st_mode & stat.S_IROTH)
 
 
-def _lines(path: str) -> list[str]:
+def _lines(path: str | None) -> list[str]:
+    if path is None:
+        return []  # a symlink out of the root: the host's own accounts are not the image's
     try:
         with open(path, encoding="utf-8", errors="replace") as fh:
             return [line.rstrip("\n") for line in fh if line.strip() and not line.startswith("#")]

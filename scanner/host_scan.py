@@ -19,6 +19,7 @@ def scan_host(root: str, rules: list, selection) -> ScanResult:
     result, rules_by_kind = context.result, context.rules_by_kind
     context.scan_roots = [root]
     context._root_set = {root}
+    context.set_boundaries([root])  # a drop-in or environment file linked out of ROOT is not read
 
     def display(abspath: str) -> str:
         return host.host_path(root, abspath)

@@ -41,9 +41,6 @@ _WRITES = re.compile(
 _SERVICE = re.compile(r"service `([^`]+)`")
 # Context lines of the diff that look like a credential are not shown (the findings about
 # secrets mark theirs; this catches what no rule reports).
-_SECRETISH = re.compile(
-    r"(?i)(pass(word|wd)?|secret|token|api_?key|private_?key|credential|auth)[\w.-]*\s*[:=]\s*\S"
-)
 _NO_REWRITE = "not changed: ruamel.yaml cannot rewrite the file without changing other lines"
 
 

@@ -262,9 +262,7 @@ class _Parser:
         value = match.group(2)
         if name == "escape":
             if value not in ("\\", "`"):
-                raise DockerfileError(
-                    f"invalid escape token {value!r} does not match ` or \\", index + 1, column
-                )
+                raise DockerfileError("invalid escape token: it must be ` or \\", index + 1, column)
             self.escape = value
             self.continuation = re.compile(re.escape(value) + r"[ \t]*$")
         self.out.directives[name] = Arg(
@@ -333,9 +331,10 @@ class _Parser:
             )
         if not out.stages and keyword not in ("FROM", "ARG"):
             if out.instructions:
-                message = f"{keyword} before the first FROM: not a Dockerfile"
+                message = "an instruction before the first FROM: not a Dockerfile"
             else:
-                message = f"not a Dockerfile: the first instruction is {keyword[:40]!r}, not FROM"
+                # the word is not quoted: a file named Dockerfile may be anything, a secret too
+                message = "not a Dockerfile: the first instruction is not FROM (or ARG)"
             raise DockerfileError(message, kw_line, kw_column)
         ins = Instruction(keyword, line[rest_start:rest_end], kw_line, kw_column, 0, 0)
         ins.end_line, ins.end_column = end_line, end_column
@@ -515,7 +514,7 @@ class _Parser:
             body = []
             while True:
                 if i >= len(lines):
-                    raise DockerfileError(f"unterminated heredoc {name!r}", ins.line, ins.column)
+                    raise DockerfileError("unterminated heredoc", ins.line, ins.column)
                 content = lines[i]
                 i += 1
                 candidate = content.lstrip("\t") if chomp else content

@@ -446,8 +446,8 @@ class _Parser:
                 if opener is not None:
                     line, column = opener
                     raise NginxError(
-                        f'unexpected end of file, expecting "}}": the block of `{parent.name}` '
-                        f"opened on line {line} is not closed",
+                        f'unexpected end of file, expecting "}}": the block opened on line {line} '
+                        "is not closed",
                         line,
                         column,
                     )

@@ -57,7 +57,7 @@ def parse_unit(text: str, path: str) -> dict[str, list[Located]]:
             continue
         if stripped.startswith("["):
             if not stripped.endswith("]"):
-                raise SystemdError(f"unclosed section header {stripped[:40]!r}", number)
+                raise SystemdError("unclosed section header: `]` is missing", number)
             current = sections.setdefault(stripped[1:-1].strip(), [])
             continue
         if "=" not in stripped:

@@ -8,6 +8,8 @@ decide types from the raw text.
 
 from __future__ import annotations
 
+import re
+
 import yaml
 
 from ..limits import MAX_YAML_DEPTH, MAX_YAML_NODES
@@ -231,13 +233,24 @@ def parse_yaml(text: str) -> YamlFile:
             documents.append(builder.build(root, "", 0))
     except yaml.MarkedYAMLError as exc:
         line, column = _error_position(exc, text)
-        problem = exc.problem or exc.context or "invalid YAML"
+        problem = _unquoted(exc.problem or exc.context or "invalid YAML")
         raise YamlError(f"invalid YAML: {problem}", line, column) from None
-    except yaml.YAMLError as exc:
-        raise YamlError(f"invalid YAML: {exc}") from None
+    except yaml.YAMLError:
+        raise YamlError("invalid YAML") from None
     except RecursionError:
         raise YamlError(f"nesting deeper than {MAX_YAML_DEPTH} levels; file skipped") from None
     return YamlFile(documents, builder.duplicates)
+
+
+def _unquoted(problem: str) -> str:
+    """PyYAML's message without the words of the file it quotes (an alias, a tag, an escape):
+    a character or two of punctuation stays, since it says what to fix and hides nothing."""
+    return _QUOTED.sub(lambda m: m.group() if len(m.group()) <= 6 else "", problem).replace(
+        "  ", " "
+    )
+
+
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 
 
 def _error_position(exc, text: str) -> tuple[int, int]:

@@ -22,14 +22,23 @@ from __future__ import annotations
 
 import os
 import re
-from html import escape
+from html import escape as _html_escape
 
 from .. import __version__
 from ..controls import FRAMEWORKS, framework_controls, rule_controls
 from ..model import MASK, RANK, SEVERITIES
+from ..safe_text import escape as escape_controls
 from .masking import is_secret_rule, mask_lines
 from .report_css import CSS
 from .report_stack import proxy_routes, scrape_links, stack_model_of
+
+
+def escape(text: str) -> str:
+    """HTML-escaped, with control characters from the scanned files made visible first: a
+    browser ignores most of them, but a report opened in a pager or copied to a terminal
+    would not."""
+    return _html_escape(escape_controls(text))
+
 
 STATUSES = ("failed", "met", "na")
 STATUS_LABEL = {"failed": "Failed", "met": "Met", "na": "Not applicable"}
@@ -64,8 +73,9 @@ def render(
 class _Source:
     """The scanned files' lines, read once and masked."""
 
-    def __init__(self, root: str, secret_lines: dict[str, set[int]]):
+    def __init__(self, root: str, secret_lines: dict[str, set[int]], scope=None):
         self.root = root
+        self.scope = scope  # files.ReadScope of the scan: the report opens nothing it did not
         self.secret_lines = secret_lines
         self._cache: dict[str, list[str] | None] = {}
 
@@ -76,6 +86,8 @@ class _Source:
 
     def _read(self, path: str) -> list[str] | None:
         full = path if os.path.isabs(path) else os.path.join(self.root, path)
+        if self.scope is not None and not self.scope.allows(full):
+            return None
         try:
             if not os.path.isfile(full) or os.path.getsize(full) > MAX_SOURCE_BYTES:
                 return None
@@ -113,7 +125,7 @@ class _Report:
                 secret_lines.setdefault(finding.path, set()).update(range(finding.line, last + 1))
                 for path, line, _, _ in finding.related:
                     secret_lines.setdefault(path, set()).add(line)
-        self.source = _Source(root, secret_lines)
+        self.source = _Source(root, secret_lines, getattr(result, "scope", None))
         self.controls = framework_controls(framework)
         self._evaluate()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..model import SEVERITIES
+from ..safe_text import escape
 
 _COLOURS = {"critical": "\033[1;35m", "high": "\033[1;31m", "medium": "\033[33m", "low": "\033[36m"}
 _DIM = "\033[2m"
@@ -16,30 +17,35 @@ def render(result, colour: bool = False, quiet: bool = False, show_passed=False)
 
     lines = []
     for f in result.findings:
-        where = paint(_BOLD, f"{f.path}:{f.line}:{f.column}:")
+        # paths, messages and fixes quote the scanned files: escaped before colour is added
+        where = paint(_BOLD, escape(f"{f.path}:{f.line}:{f.column}:"))
         severity = paint(_COLOURS[f.severity], f.severity.upper())
-        lines.append(f"{where} {severity} {f.rule_id} {f.message}")
+        lines.append(f"{where} {severity} {escape(f.rule_id)} {escape(f.message)}")
         for path, line, column, message in f.related:
-            lines.append(paint(_DIM, f"    see {path}:{line}:{column}: {message}"))
+            lines.append(paint(_DIM, escape(f"    see {path}:{line}:{column}: {message}")))
         if f.fix and not quiet:
-            lines.append(paint(_DIM, f"    fix: {f.fix}"))
+            lines.append(paint(_DIM, escape(f"    fix: {f.fix}")))
     if show_passed:
         passed = [c for c in result.checks if c.passed]
         if passed:
             lines.append(f"passed checks ({len(passed)}):")
         for check in passed:
-            lines.append(f"  {check.path}:{check.line}: {check.rule_id} passed on {check.object}")
+            lines.append(
+                escape(f"  {check.path}:{check.line}: {check.rule_id} passed on {check.object}")
+            )
     if not quiet:
         for entry in result.baseline_stale:
             lines.append(
-                f"stale baseline entry (fixed, or moved to another file): {entry.get('path')}:"
-                f"{entry.get('line')} {entry.get('rule_id')} {entry.get('message', '')}"
+                escape(
+                    f"stale baseline entry (fixed, or moved to another file): {entry.get('path')}:"
+                    f"{entry.get('line')} {entry.get('rule_id')} {entry.get('message', '')}"
+                )
             )
         if lines:
             lines.append("")
         lines.append(summary(result))
     for error in result.errors:
-        lines.append(f"error: {error}")
+        lines.append(escape(f"error: {error}"))
     return "\n".join(lines) + ("\n" if lines else "")
 
 
