@@ -525,7 +525,7 @@ def _regex_alias_escape(pattern: str, alias: str):
         if number < 1 or number > len(groups):
             continue
         start, body = groups[number - 1]
-        if body.startswith("/") or re.fullmatch(r"\[\^[^\]]*\.[^\]]*\][*+?]?", body):
+        if body.startswith("/") or _dotless_class(body):
             continue  # starts a new segment, or cannot hold a dot
         before_group = pattern[:start].rstrip("^")
         before_alias = alias[: found.start()]
@@ -536,6 +536,16 @@ def _regex_alias_escape(pattern: str, alias: str):
                 None,
             )
     return None
+
+
+def _dotless_class(body: str) -> bool:
+    """``[^...]`` with a dot among the excluded characters, maybe quantified: what the regex
+    ``\\[\\^[^\\]]*\\.[^\\]]*\\][*+?]?`` fully matches, found without a regex, whose
+    backtracking over the dots of a long group would be quadratic."""
+    if not body.startswith("[^"):
+        return False
+    close = body.find("]", 2)
+    return close >= 0 and "." in body[2:close] and body[close + 1 :] in ("", "*", "+", "?")
 
 
 def _capture_groups(pattern: str) -> list[tuple[int, str]]:
@@ -767,9 +777,8 @@ class MutatingEndpointsForwarded(Rule):
             reported = set()
             for program, paths in MUTATING.items():
                 for uri in (base + path for base in _prefixes(server, program) for path in paths):
-                    location = select_location(server, uri)
-                    target = location.target if location is not None else None
-                    if target is None or target.program != program or id(location) in reported:
+                    location = serving(server, uri, lambda loc, p=program: _proxies_to(loc, p))
+                    if location is None or id(location) in reported:
                         continue
                     reported.add(id(location))  # one finding per location is enough to fix it
                     yield self.report(
@@ -779,6 +788,11 @@ class MutatingEndpointsForwarded(Rule):
                         f"{' '.join(location.directive.args)}",
                         key_path=location.directive.path,
                     )
+
+
+def _proxies_to(location, program) -> bool:
+    target = location.target
+    return target is not None and target.program == program
 
 
 # First path segments of the programs' own URLs: a location named after one of them is part of
@@ -812,6 +826,7 @@ def _prefixes(server, program) -> list[str]:
     """Where ``program``'s paths start: the root, and the prefix of every location that
     proxies to it (Prometheus behind /prometheus/ with --web.route-prefix)."""
     bases = [""]
+    seen = {""}  # beside the list, which keeps the order: membership in O(1)
     for location in server.locations:
         target = location.target
         if location.in_if or not (location.match or "").startswith("/"):
@@ -822,7 +837,8 @@ def _prefixes(server, program) -> list[str]:
             and (location.modifier or "") in ("", "^~")
         ):
             base = location.match.rstrip("/")
-            if base and base.split("/")[1] not in _OWN_PATHS and base not in bases:
+            if base and base.split("/")[1] not in _OWN_PATHS and base not in seen:
+                seen.add(base)
                 bases.append(base)
     return bases
 
@@ -838,27 +854,25 @@ def refuses(location) -> bool:
 
 def select_location(server, uri):
     """The top-level location nginx picks for ``uri``: an exact match, else the longest prefix
-    (taken at once with ^~), else the first matching regex, else that longest prefix."""
-    best = None
-    top = [loc for loc in server.locations if loc.parent is None and not loc.in_if]
-    for location in top:
-        if location.modifier == "=" and uri == location.match:
-            return location
-    for location in top:
-        if (location.modifier or "") in ("", "^~") and uri.startswith(location.match):
-            if best is None or len(location.match) > len(best.match):
-                best = location
-    if best is not None and best.modifier == "^~":
-        return best
-    for location in top:
-        if location.modifier in ("~", "~*"):
-            try:
-                flags = re.IGNORECASE if location.modifier == "~*" else 0
-                if re.search(location.match, uri, flags):
-                    return location
-            except re.error:
-                continue
-    return best
+    (taken at once with ^~), else the first matching regex, else that longest prefix. Regex
+    locations whose pattern cannot be evaluated may take the URI first: see ``serving``."""
+    return server.select(uri).location
+
+
+def serving(server, uri, holds):
+    """The location nginx picks for ``uri`` when ``holds(location)`` is true of it, else None.
+
+    A regex location before the pick whose pattern cannot be evaluated (syntax RE2 lacks, such
+    as a backreference) may be the one that serves ``uri`` instead, so such a location is
+    neither taken to serve the URI nor taken not to: the answer stands only when ``holds`` is
+    also true of every one of them. A finding then never rests on a guess (the request might
+    go to the other location), and one that holds wherever the request goes is not lost.
+    """
+    selection = server.select(uri)
+    location = selection.location
+    if location is None or not holds(location):
+        return None
+    return location if all(holds(other) for other in selection.unknown) else None
 
 
 class UnverifiedUpstreamTls(Rule):
@@ -917,18 +931,20 @@ class NoRateLimit(Rule):
         for server in model(doc).servers:
             reported = set()
             for base in _prefixes(server, "prometheus"):
-                location = select_location(server, base + "/api/v1/query")
-                target = location.target if location is not None else None
-                if target is None or target.program != "prometheus" or id(location) in reported:
+                location = serving(server, base + "/api/v1/query", _unlimited_prometheus)
+                if location is None or id(location) in reported:
                     continue
                 reported.add(id(location))
-                if not location.effective("limit_req"):
-                    yield self.report(
-                        at(doc, location.directive),
-                        location.directive,
-                        "the Prometheus query API has no limit_req",
-                        key_path=location.directive.path,
-                    )
+                yield self.report(
+                    at(doc, location.directive),
+                    location.directive,
+                    "the Prometheus query API has no limit_req",
+                    key_path=location.directive.path,
+                )
+
+
+def _unlimited_prometheus(location) -> bool:
+    return _proxies_to(location, "prometheus") and not location.effective("limit_req")
 
 
 class BrokenInclude(Rule):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from promguard import patterns
 from promguard.model import MASK
 from promguard.rule import Rule
 
@@ -413,13 +414,12 @@ def _broad(value: str) -> str | None:
         pattern = pattern.strip().strip("'\"")
         if "=" in pattern.split("/", 1)[0]:  # skip-auth-route: METHOD=regex
             pattern = pattern.split("=", 1)[1]
-        try:
-            compiled = re.compile(pattern)
-        except re.error:
-            continue
         for probe in _PROBES:
-            if compiled.search(probe.split("?", 1)[0]):
-                return probe.split("?", 1)[0]
+            path = probe.split("?", 1)[0]
+            # oauth2-proxy compiles these with Go's regexp, which is RE2: a pattern RE2 cannot
+            # evaluate is one oauth2-proxy refuses at start-up, so it opens nothing
+            if patterns.search(pattern, path):
+                return path
     return None
 
 

@@ -277,15 +277,9 @@ class Model:
 
             nginx = build_model(config, resolve=resolve)
             for location in nginx.locations():
-                target = location.target
-                if location.in_if or target is None:
-                    continue
-                hosts = [target.host] + [s.rpartition(":")[0] for s in target.servers]
-                for host in hosts:
-                    service = resolve(host) if host else None
-                    if service is not None:
-                        self._proxies.append(_nginx_proxy(doc, location, service))
-                        break
+                service = _nginx_service(location, resolve) if not location.in_if else None
+                if service is not None:
+                    self._proxies.append(_nginx_proxy(doc, location, service, resolve))
         self._proxies.extend(self._caddy_proxies())
         self._proxies.extend(self._oauth2_proxies())
         return self._proxies
@@ -445,8 +439,21 @@ class Proxy:
         self.forwards = None
 
 
-def _nginx_proxy(doc, location, service) -> Proxy:
-    from .nginx import at, protected, refuses, select_location
+def _nginx_service(location, resolve):
+    """The service of the stack a location's proxy_pass reaches (its host, or a server of its
+    upstream), or None."""
+    target = location.target
+    if target is None:
+        return None
+    for host in [target.host] + [s.rpartition(":")[0] for s in target.servers]:
+        service = resolve(host) if host else None
+        if service is not None:
+            return service
+    return None
+
+
+def _nginx_proxy(doc, location, service, resolve) -> Proxy:
+    from .nginx import at, protected, refuses, serving
 
     written = at(doc, location.directive)
     directive = location.directive
@@ -461,8 +468,15 @@ def _nginx_proxy(doc, location, service) -> Proxy:
     proxy.route = f"location {match}".strip()
     proxy.node = directive
 
+    def same_door(other):
+        # a regex location that cannot be evaluated may serve the URI before this one (see
+        # nginx.serving): the URI is forwarded for sure only if that one forwards it too
+        if refuses(other):
+            return False
+        return other is location or _nginx_service(other, resolve) is service
+
     def forwards(uri, server=location.server):
-        return select_location(server, uri) is location and not refuses(location)
+        return serving(server, uri, same_door) is location
 
     proxy.forwards = forwards
     return proxy

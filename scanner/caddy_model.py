@@ -17,6 +17,7 @@ import fnmatch
 
 from .nginx_model import PORT_PROGRAMS, program_by_name
 from .parsers.caddyfile import Directive, Site, Token
+from .prefix_table import PrefixTable
 
 _ORDER = (
     "tracing map vars fs root log_append log_skip skip_log log_name header copy_response_headers "
@@ -155,6 +156,8 @@ class SiteModel:
         for d in site.directives:
             if d.name == "tls" and d.args and d.args[0] != "off":
                 self.tls_directive = d
+        self._levels: dict[tuple[int, bool], tuple[list, _Level]] = {}
+        self._parents: dict[int, Directive | None] | None = None
 
     def plain_http(self) -> list[Address]:
         return [a for a in self.addresses if a.plain_http(self.tls_directive is not None)]
@@ -202,7 +205,7 @@ class SiteModel:
 
     def _prefixes(self, directive: Directive) -> list[str]:
         prefixes = [""]
-        for d in self._chain(self.site.directives, directive) or ():
+        for d in self._chain(directive):
             token = matcher_token(d)
             texts = []
             if token is not None and token.text.startswith("/"):
@@ -217,23 +220,36 @@ class SiteModel:
                     prefixes.append(literal)
         return prefixes
 
-    def _chain(self, directives, target):
-        for d in directives:
-            if d is target:
-                return [d]
-            if d.block:
-                inner = self._chain(d.block, target)
-                if inner is not None:
-                    return [d] + inner
-        return None
+    def _chain(self, target) -> list[Directive]:
+        """The directives from the site's top level down to ``target``, [] when it is not in
+        the site. Parents are mapped once: a search per directive would be quadratic."""
+        if self._parents is None:
+            self._parents = {}
+            pending = [(d, None) for d in self.site.directives]
+            while pending:  # not recursive: the depth of the blocks is the file's to choose
+                d, parent = pending.pop()
+                self._parents[id(d)] = parent
+                pending.extend((child, d) for child in d.block or ())
+        if id(target) not in self._parents:
+            return []
+        chain = []
+        while target is not None:
+            chain.append(target)
+            target = self._parents[id(target)]
+        return chain[::-1]
+
+    def _level(self, directives, literal) -> _Level:
+        key = (id(directives), literal)
+        cached = self._levels.get(key)
+        if cached is None:
+            # the list is kept beside its level so that its id cannot be reused
+            cached = self._levels[key] = (directives, _Level(directives, literal, self.matchers))
+        return cached[1]
 
     def _run(self, directives, path, auth, restricted, literal) -> Outcome | None:
-        ordered = directives if literal else _sorted(directives)
         grouped_done = False
-        for d in ordered:
+        for d in self._level(directives, literal).candidates(path):
             name = name_of(d)
-            if name.startswith("@"):
-                continue
             verdict = self.matches(d, path)
             if verdict is False:
                 continue
@@ -285,25 +301,69 @@ class SiteModel:
         return True if all(v is True for v in verdicts) else MAYBE
 
     def _condition(self, condition: Directive, path: str):
-        name = condition.name
-        if name.startswith("@"):  # `@name path /x` on one line
-            if not condition.args:
+        # `@name path /x` and `not not path /x` on one line: counted, not recursed into, as a
+        # line may hold any number of them
+        tokens = condition.tokens
+        start = 1 if condition.name.startswith("@") else 0
+        negations = 0
+        while start < len(tokens) and tokens[start].text == "not":
+            negations, start = negations + 1, start + 1
+        if start < len(tokens):
+            if tokens[start].text != "path":
                 return MAYBE
-            inner = Directive(condition.tokens[1:])
-            inner.block = condition.block
-            return self._condition(inner, path)
-        if name == "not":
-            if condition.block is not None:
-                verdict = self._all(condition.block, path)
-            elif condition.args:
-                inner = Directive(condition.tokens[1:])
-                verdict = self._condition(inner, path)
-            else:
-                return MAYBE
-            return MAYBE if verdict == MAYBE else not verdict
-        if name == "path":
-            return any(_path_matches(p, path) is True for p in condition.args)
-        return MAYBE
+            verdict = any(_path_matches(t.text, path) is True for t in tokens[start + 1 :])
+        elif negations and condition.block is not None:  # `not { ... }`
+            verdict = self._all(condition.block, path)
+        else:
+            return MAYBE
+        if verdict == MAYBE:
+            return MAYBE
+        return verdict if negations % 2 == 0 else not verdict
+
+
+class _Level:
+    """One block's directives in the order Caddy runs them, indexed by the text their path
+    matcher starts with: routing a path then looks only at the directives that may match it,
+    not at every handle of a site with thousands."""
+
+    __slots__ = ("ordered", "_starts")
+
+    def __init__(self, directives, literal: bool, matchers: dict):
+        self.ordered = list(directives) if literal else _sorted(directives)
+        table: dict[str, list[int]] = {}
+        for position, d in enumerate(self.ordered):
+            if name_of(d).startswith("@"):
+                continue  # a matcher's definition, not a step of the route
+            for start in set(_path_starts(d, matchers)):
+                table.setdefault(start, []).append(position)
+        self._starts = PrefixTable(table)
+
+    def candidates(self, path: str) -> list[Directive]:
+        """The directives whose matcher may match ``path`` (every other one is False for it),
+        in the order they run."""
+        groups = self._starts.every(path)
+        positions = groups[0] if len(groups) == 1 else sorted(p for g in groups for p in g)
+        return [self.ordered[p] for p in positions]
+
+
+def _path_starts(directive: Directive, matchers: dict) -> list[str]:
+    """Texts one of which a path starts with whenever the directive's matcher matches it: the
+    lower-cased text before the first ``*`` of each path it may match; [""] when the matcher
+    looks at more than the path, or nothing is known."""
+    token = matcher_token(directive)
+    if token is None or token.text == "*":
+        return [""]
+    if token.text.startswith("/"):
+        return [token.text.split("*", 1)[0].lower()]
+    for condition in matchers.get(token.text, ()):
+        args = condition.args
+        if condition.name.startswith("@") and args[:1] == ["path"]:
+            args = args[1:]  # `@name path /x` on one line
+        elif condition.name != "path":
+            continue
+        if args:  # the conditions of a set must all hold: one path condition is enough
+            return [arg.split("*", 1)[0].lower() for arg in args]
+    return [""]
 
 
 def _path_matches(pattern: str, path: str) -> bool:

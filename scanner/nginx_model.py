@@ -37,7 +37,9 @@ from __future__ import annotations
 
 import re
 
+from . import patterns
 from .parsers.nginx import Directive, NginxConfig
+from .prefix_table import PrefixTable
 
 # Directives that are not inherited: only the level's own count.
 NOT_INHERITED = frozenset(
@@ -450,8 +452,173 @@ def _location_match(directive: Directive, in_if: bool):
     return None, name
 
 
+class Selection:
+    """The top-level location nginx picks for a URI: ``location`` (None when none serves it),
+    and ``unknown``, the regex locations tried before that pick whose pattern could not be
+    evaluated (patterns.UNKNOWN): any one of them may be the pick instead."""
+
+    __slots__ = ("location", "unknown")
+
+    def __init__(self, location, unknown=()):
+        self.location = location
+        self.unknown = tuple(unknown)
+
+    @property
+    def candidates(self) -> tuple:
+        """Every location that may serve the URI, the pick last."""
+        return self.unknown + (self.location,)
+
+    def __repr__(self):
+        return f"Selection({self.location!r}, unknown={list(self.unknown)!r})"
+
+
+# Characters that stand for themselves in PCRE and RE2 alike, outside a character class.
+_PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/_-~%:@,;=&!")
+
+
+def literal_prefix(pattern: str) -> str:
+    """Text every string that ``pattern`` matches starts with: the plain characters after a
+    leading ``^``, when no top-level ``|`` offers a way around them; "" when unsure. A regex
+    location is only tried on URIs that start with it, which keeps the regexes tried per URI
+    few; it has to hold for PCRE (nginx's engine) too, as unevaluable patterns are filtered
+    the same way."""
+    if not pattern.startswith("^") or _may_bypass_start(pattern):
+        return ""
+    end = 1
+    while end < len(pattern) and pattern[end] in _PLAIN:
+        end += 1
+    if end < len(pattern) and pattern[end] in "*?+{":
+        end -= 1  # the last character is quantified, maybe away
+    return pattern[1:end]
+
+
+def _may_bypass_start(pattern: str) -> bool:
+    """Whether a ``|`` outside every group may offer an alternative to the start; True for the
+    syntax this scan does not follow: \\Q...\\E quoting, and ``#``, which starts a comment
+    in (?#...) and in extended mode (?x), where brackets and bars do not count."""
+    if "\\Q" in pattern or "#" in pattern:
+        return True
+    depth, i = 0, 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":
+            i = _class_end(pattern, i)
+            if i < 0:
+                return True
+            continue
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth < 0:
+                return True
+        elif c == "|" and depth == 0:
+            return True
+        i += 1
+    return False
+
+
+def _class_end(pattern: str, start: int) -> int:
+    """The index after the ``]`` closing the class opened at ``start``, -1 when unclosed. A
+    ``]`` first (after an optional ``^``) is a literal one; ``[:alpha:]`` is a POSIX class."""
+    i = start + 1
+    if pattern.startswith("^", i):
+        i += 1
+    if pattern.startswith("]", i):
+        i += 1
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "]":
+            return i + 1
+        if c == "[" and pattern.startswith(":", i + 1):
+            close = pattern.find(":]", i + 2)
+            if close < 0:
+                return -1
+            i = close + 2
+            continue
+        i += 1
+    return -1
+
+
+class _LocationIndex:
+    """A server's top-level locations indexed once, so that picking the location for a URI
+    costs O(log N) plus the regex locations whose literal prefix the URI has, not a pass over
+    every location."""
+
+    __slots__ = ("exact", "prefixes", "regexes", "_sensitive", "_caseless", "_picked")
+
+    # Picks remembered per server: the rules ask the same URIs again and again.
+    CACHE = 65536
+
+    def __init__(self, top):
+        self.exact: dict[str, Location] = {}
+        prefixes: dict[str, Location] = {}
+        self.regexes: list[Location] = []
+        sensitive: dict[str, list[int]] = {}
+        caseless: dict[str, list[int]] = {}
+        for location in top:
+            modifier = location.modifier or ""
+            if modifier == "=":
+                self.exact.setdefault(location.match, location)  # the first one wins
+            elif modifier in ("", "^~"):
+                prefixes.setdefault(location.match, location)
+            elif modifier in ("~", "~*"):
+                literal = literal_prefix(location.match)
+                table = caseless if modifier == "~*" else sensitive
+                key = literal.lower() if modifier == "~*" else literal
+                table.setdefault(key, []).append(len(self.regexes))
+                self.regexes.append(location)
+        self.prefixes = PrefixTable(prefixes)
+        self._sensitive = PrefixTable(sensitive)
+        self._caseless = PrefixTable(caseless)
+        self._picked: dict[str, Selection] = {}
+
+    def select(self, uri: str) -> Selection:
+        picked = self._picked.get(uri)
+        if picked is None:
+            picked = self._select(uri)
+            if len(self._picked) >= self.CACHE:
+                self._picked.clear()
+            self._picked[uri] = picked
+        return picked
+
+    def _select(self, uri: str) -> Selection:
+        """An exact match, else the longest prefix (taken at once with ^~), else the first
+        matching regex in file order, else that longest prefix."""
+        exact = self.exact.get(uri)
+        if exact is not None:
+            return Selection(exact)
+        best = self.prefixes.longest(uri)
+        if best is not None and best.modifier == "^~":
+            return Selection(best)
+        unknown = []
+        for i in self._regexes_for(uri):
+            location = self.regexes[i]
+            verdict = patterns.nginx_location(location.modifier, location.match, uri)
+            if verdict:
+                return Selection(location, unknown)
+            if verdict is patterns.UNKNOWN:
+                unknown.append(location)
+        return Selection(best, unknown)
+
+    def _regexes_for(self, uri: str) -> list[int]:
+        """The regex locations that may match ``uri``, in file order."""
+        if not uri.isascii():
+            # Caseless matching folds some non-ASCII letters onto ASCII ones (K, the Kelvin
+            # sign, is k): the literal prefixes prove nothing, try every regex.
+            return list(range(len(self.regexes)))
+        found = self._sensitive.every(uri) + self._caseless.every(uri.lower())
+        return sorted(i for indexes in found for i in indexes)
+
+
 class Server:
-    __slots__ = ("directive", "listens", "names", "locations", "_levels", "_model")
+    __slots__ = ("directive", "listens", "names", "locations", "_levels", "_model", "_index")
 
     def __init__(self, directive, levels, model):
         self.directive = directive  # None for a server-level fragment (top-level locations)
@@ -463,6 +630,7 @@ class Server:
         ]
         self.names = [a for d in block if d.name == "server_name" for a in d.args]
         self.locations: list[Location] = []
+        self._index = None
         self._collect(block, None, levels)
 
     def _collect(self, block, parent, levels):
@@ -480,6 +648,14 @@ class Server:
 
     def value(self, name: str):
         return _value(self._levels, name)
+
+    def select(self, uri: str) -> Selection:
+        """The top-level location nginx picks for ``uri`` (nested locations and ``if`` blocks
+        are not followed), with the unevaluable regex locations that may take it instead."""
+        if self._index is None:
+            top = [loc for loc in self.locations if loc.parent is None and not loc.in_if]
+            self._index = _LocationIndex(top)
+        return self._index.select(uri)
 
     @property
     def tls(self) -> bool:
