@@ -598,6 +598,9 @@ def _top_level(project: ComposeProject, root: Mapping, doc) -> None:
                 table[key.text] = TopLevel(key.text, key, value, doc)
 
 
+MAX_EXTENDS = 20  # services one `extends` chain may pass through
+
+
 def build_project(docs: list, env: dict[str, str], loader: Loader) -> ComposeProject:
     """The project made of ``docs`` (base first, then overrides) with ``env`` from .env."""
     folder = os.path.dirname(docs[0].abspath)
@@ -648,8 +651,13 @@ def _resolve(name, key, node, doc, env, loader, project, chain) -> Service:
             project.problems.append((doc, anchor, f"extends file {target_file} cannot be read"))
             return own
     marker = (target_doc.abspath, target_name)
-    if marker in chain or len(chain) > 20:
+    if marker in chain:
         project.problems.append((doc, anchor, f"extends loop through service {target_name}"))
+        return own
+    if len(chain) >= MAX_EXTENDS:  # every service walks its own chain: bounded, not N²
+        project.problems.append(
+            (doc, anchor, f"extends chain longer than {MAX_EXTENDS} services; not followed")
+        )
         return own
     root = _root(target_doc)
     services = root.get("services") if root is not None else None

@@ -26,6 +26,9 @@ import re
 from . import ParseError, read_included
 
 MAX_IMPORT_DEPTH = 10
+# blocks inside blocks; real Caddyfiles nest a handful deep, and every walk over the tree
+# recurses once a level
+MAX_DEPTH = 64
 MAX_TOKENS = 200_000  # after imports and snippets: a bound on what a crafted file can expand into
 
 _ENV = re.compile(r"\{\$([A-Za-z0-9_]+)(?::([^}]*))?\}")
@@ -215,7 +218,7 @@ def _heredoc(text, j, marker, line, column):
     """The body of a heredoc that starts after offset ``j``; its end offset and last line."""
     lines, pos = [], text.find("\n", j)
     if pos < 0:
-        raise CaddyError(f"heredoc <<{marker} is never closed", line, column)
+        raise CaddyError("heredoc is never closed", line, column)
     pos += 1
     current = line + 1
     while pos <= len(text):
@@ -231,7 +234,7 @@ def _heredoc(text, j, marker, line, column):
         if end < 0:
             break
         pos, current = end + 1, current + 1
-    raise CaddyError(f"heredoc <<{marker} is never closed", line, column)
+    raise CaddyError("heredoc is never closed", line, column)
 
 
 def _substitute_env(tokens: list[Token]) -> None:
@@ -295,7 +298,7 @@ def _split_snippets(tokens: list[Token]) -> tuple[list[Token], dict[str, list[To
                 body.extend(inner)
                 k += 1
             else:
-                raise CaddyError(f"snippet {head.text} is never closed", head.line, head.column)
+                raise CaddyError("snippet is never closed", head.line, head.column)
             snippets[head.text[1:-1]] = body
             k += 1
             continue
@@ -473,9 +476,7 @@ def _server_blocks(lines: list[list[Token]]):
             sites.append(Site(addresses, directives, lines[-1][-1].end_line))
         else:
             head = current[0]
-            raise CaddyError(
-                f"expected `{{` after the site address {head.text!r}", head.line, head.column
-            )
+            raise CaddyError("expected `{` after the site address", head.line, head.column)
         first = False
     return options, sites
 
@@ -495,8 +496,14 @@ def _split_addresses(tokens: list[Token]) -> list[Token]:
     return out
 
 
-def _block(lines, k, opener: Token | None):
+def _block(lines, k, opener: Token | None, depth: int = 1):
     """Directives from line ``k`` to the ``}`` that closes ``opener`` (to the end when None)."""
+    if depth > MAX_DEPTH:
+        raise CaddyError(
+            f"blocks nested deeper than {MAX_DEPTH} levels; file skipped",
+            opener.line,
+            opener.column,
+        )
     out: list[Directive] = []
     while k < len(lines):
         current = lines[k]
@@ -513,7 +520,7 @@ def _block(lines, k, opener: Token | None):
             if len(current) == 1:
                 raise CaddyError("a block with no directive", current[0].line, current[0].column)
             directive = Directive(current[:-1])
-            directive.block, k = _block(lines, k + 1, current[-1])
+            directive.block, k = _block(lines, k + 1, current[-1], depth + 1)
             out.append(directive)
             continue
         for token in current[1:]:

@@ -15,6 +15,7 @@ import re
 from . import ParseError
 
 MAX_DEPTH = 120  # nesting of blocks and expressions; real modules stay below 20
+TOO_DEEP = "nesting too deep"
 
 
 class HclError(ParseError):
@@ -177,6 +178,11 @@ def parse_hcl(text: str) -> Body:
     try:
         return read_hcl(text)
     except HclError as first:
+        if first.message == TOO_DEEP:
+            raise  # python-hcl2 would build the whole tree before its walk says the same
+        too_deep = _too_deep(text)
+        if too_deep is not None:
+            raise too_deep from None
         from .hcl_lark import parse_with_lark
 
         try:
@@ -186,6 +192,26 @@ def parse_hcl(text: str) -> Body:
             if first.line == reference.line and not first.message.startswith("unexpected"):
                 raise first from None
             raise
+
+
+_LEXEME = re.compile(r'"(?:[^"\\\n]|\\.)*"?|#[^\n]*|//[^\n]*|/\*.*?(?:\*/|\Z)|[\[({]|[\])}]', re.S)
+
+
+def _too_deep(text: str) -> HclError | None:
+    """Brackets nested deeper than MAX_DEPTH, found in one linear pass over the text (strings
+    and comments skipped), before python-hcl2 spends seconds and hundreds of MB on them."""
+    depth = 0
+    for match in _LEXEME.finditer(text):
+        char = match.group()
+        if char in "[({":
+            depth += 1
+            if depth > MAX_DEPTH:
+                line = text.count("\n", 0, match.start()) + 1
+                column = match.start() - text.rfind("\n", 0, match.start())
+                return HclError(TOO_DEEP, line, column)
+        elif char in "])}":
+            depth = max(0, depth - 1)
+    return None
 
 
 def _end_of_file(text: str) -> HclError:

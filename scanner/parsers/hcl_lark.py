@@ -12,6 +12,7 @@ from __future__ import annotations
 from .hcl import (
     DIRECTIVE,
     MAX_DEPTH,
+    TOO_DEEP,
     Attribute,
     Block,
     Body,
@@ -44,7 +45,8 @@ def parse_with_lark(text: str) -> Body:
         tree = parser().parse(text)
     except UnexpectedCharacters as exc:
         char = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else ""
-        raise HclError(f"unexpected character {char!r}", exc.line, exc.column) from None
+        what = repr(char) if len(char) == 1 and not char.isalnum() else "character"
+        raise HclError(f"unexpected {what}", exc.line, exc.column) from None
     except UnexpectedEOF:
         raise _end_of_file(text) from None
     except UnexpectedInput as exc:
@@ -53,11 +55,11 @@ def parse_with_lark(text: str) -> Body:
             raise _end_of_file(text) from None
         raise HclError(_unexpected(token), max(exc.line, 1), max(exc.column, 1)) from None
     except RecursionError:
-        raise HclError("nesting too deep") from None
+        raise HclError(TOO_DEEP) from None
     try:
         return _Walk().body(tree.children[0], 0)
     except RecursionError:
-        raise HclError("nesting too deep") from None
+        raise HclError(TOO_DEEP) from None
 
 
 # by token type: python-hcl2's post-lexer glues a newline and comment before an operator into
@@ -114,7 +116,7 @@ class _Walk:
 
     def body(self, tree, depth) -> Body:
         if depth > MAX_DEPTH:
-            raise HclError("nesting too deep", tree.meta.line, tree.meta.column)
+            raise HclError(TOO_DEEP, tree.meta.line, tree.meta.column)
         body = Body()
         for item in self.kids(tree):
             if not _is_tree(item):
@@ -157,7 +159,7 @@ class _Walk:
 
     def expr(self, tree, depth) -> Expr:
         if depth > MAX_DEPTH:
-            raise HclError("nesting too deep", tree.meta.line, tree.meta.column)
+            raise HclError(TOO_DEEP, tree.meta.line, tree.meta.column)
         method = getattr(self, "e_" + tree.data, None)
         if method is None:
             raise HclError(f"unsupported expression ({tree.data})", tree.meta.line)

@@ -16,6 +16,7 @@ from bisect import bisect_right
 from .hcl import (
     DIRECTIVE,
     MAX_DEPTH,
+    TOO_DEEP,
     Attribute,
     Block,
     Body,
@@ -105,7 +106,10 @@ class _Reader:
 
     def unexpected(self, offset: int):
         char = self.text[offset : offset + 1]
-        self.fail(f"unexpected {char!r}" if char else "unexpected end of file", offset)
+        if not char:
+            self.fail("unexpected end of file", offset)
+        # punctuation helps and holds no secret; a letter or digit would start quoting the file
+        self.fail(f"unexpected {char!r}" if not char.isalnum() else "unexpected character", offset)
 
     def expect(self, char: str, offset: int) -> int:
         if not self.text.startswith(char, offset):
@@ -116,7 +120,7 @@ class _Reader:
 
     def body(self, pos: int, depth: int, closing: bool) -> tuple[Body, int]:
         if depth > MAX_DEPTH:
-            self.fail("nesting too deep", pos)
+            self.fail(TOO_DEEP, pos)
         text = self.text
         body = Body()
         while True:
@@ -185,7 +189,7 @@ class _Reader:
 
     def expression(self, pos: int, depth: int, newlines: bool):
         if depth > MAX_DEPTH:
-            self.fail("nesting too deep", pos)
+            self.fail(TOO_DEEP, pos)
         start = self.skip(pos, newlines)
         cond, end = self.binary(start, 0, depth, newlines)
         after = self.skip(end, newlines)
@@ -221,7 +225,7 @@ class _Reader:
 
     def term(self, start: int, depth: int):
         if depth > MAX_DEPTH:
-            self.fail("nesting too deep", start)
+            self.fail(TOO_DEEP, start)
         text = self.text
         char = text[start : start + 1]
         if char == '"':
