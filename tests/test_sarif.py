@@ -150,3 +150,94 @@ def test_related_locations_point_at_where_a_value_came_from(cli, tmp_path, valid
     assert related["physicalLocation"]["artifactLocation"]["uri"] == "variables.tf"
     assert related["physicalLocation"]["region"]["startLine"] == 2
     assert related["message"]["text"] == "the default of variable `cidrs`"
+
+
+# ---------------------------------------------------------------------------------------------
+# a hostile (or just huge) tree still gives a log GitHub accepts
+
+
+def _result_of(findings, rules, suppressed=()):
+    from promguard.engine import ScanResult
+
+    result = ScanResult()
+    result.findings = list(findings)
+    result.suppressed = list(suppressed)
+    result.rules_run = [r for r in rules if r.id in {f.rule_id for f in result.findings}]
+    result.rules_run += [r for r in rules if r.id == "PROM06"]
+    return result
+
+
+def test_a_run_keeps_the_25000_most_severe_open_results_and_says_how_many_were_left(rules):
+    from promguard.model import Finding
+    from promguard.reporters.sarif import MAX_RESULTS, render_counted
+
+    low = [Finding("PROM06", "low", "m", f"f{i:05}.yml", 1) for i in range(MAX_RESULTS)]
+    critical = [Finding("PROM06", "critical", "c", "z.yml", line) for line in range(1, 6)]
+    closed = [Finding("PROM06", "critical", "s", "a.yml", line) for line in range(1, 6)]
+    for finding in closed:
+        finding.suppression = "reviewed"
+    text, omitted, total = render_counted(_result_of(low + critical, rules, closed), "/")
+    run = json.loads(text)["runs"][0]
+    assert (omitted, total) == (10, MAX_RESULTS + 10)
+    results = run["results"]
+    assert len(results) == MAX_RESULTS
+    # every open critical is kept, the suppressed ones go first, then the last lows in order
+    assert sum(r["message"]["text"] == "c" for r in results) == 5
+    assert not any("suppressions" in r for r in results)
+    uris = [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results]
+    assert uris == sorted(uris)  # still written in the report's order
+    assert "f24994.yml" in uris and "f24995.yml" not in uris
+    (notice,) = run["invocations"][0]["toolExecutionNotifications"]
+    assert notice["level"] == "warning"
+    assert notice["properties"] == {"omittedResults": 10, "totalResults": MAX_RESULTS + 10}
+
+
+def test_the_cli_warns_when_results_were_left_out(tmp_path, monkeypatch, capsys):
+    from promguard import cli
+    from promguard.reporters import sarif
+
+    (tmp_path / "prometheus.yml").write_text(PROM)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sarif, "MAX_RESULTS", 1)
+    cli.main(["scan", ".", "--format", "sarif", "-o", "out.sarif", "--fail-on", "never"])
+    err = capsys.readouterr().err
+    assert "warning:" in err and "results left out of the SARIF log" in err
+    log = json.loads((tmp_path / "out.sarif").read_text())
+    assert len(log["runs"][0]["results"]) == 1
+
+
+def test_a_result_carries_at_most_1000_related_locations(rules):
+    from promguard.model import Finding
+    from promguard.reporters.sarif import MAX_RELATED, render_counted
+
+    finding = Finding("PROM06", "high", "m", "a.yml", 1)
+    finding.related = [("b.yml", line, 1, "from here") for line in range(1, MAX_RELATED + 51)]
+    (result,) = json.loads(render_counted(_result_of([finding], rules), "/")[0])["runs"][0][
+        "results"
+    ]
+    assert len(result["relatedLocations"]) == MAX_RELATED
+    assert result["properties"]["relatedLocationsOmitted"] == 50
+
+
+@pytest.mark.parametrize(
+    "name, uri",
+    [
+        ("my conf.yml", "my%20conf.yml"),
+        ("a#b?.yml", "a%23b%3F.yml"),
+        ("100%.yml", "100%25.yml"),
+        ("line\nbreak.yml", "line%0Abreak.yml"),
+        ("prométhée.yml", "prom%C3%A9th%C3%A9e.yml"),
+    ],
+)
+def test_artifact_uris_are_percent_encoded(cli, tmp_path, validator, name, uri):
+    folder = tmp_path / "odd dir"
+    folder.mkdir()
+    (folder / name).write_text(PROM.replace("tls_server_config", "x_tls"))
+    run = cli("scan", "--format", "sarif", ".", "--fail-on", "never", cwd=tmp_path)
+    log = json.loads(run.stdout)
+    assert not list(validator.iter_errors(log))
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for r in log["runs"][0]["results"]
+    }
+    assert uris == {"odd%20dir/" + uri}
