@@ -25,8 +25,11 @@ import os
 import sys
 
 from ..model import MASK
-from .planner import _NO_REWRITE, _SECRETISH, Fix, _edit_nginx, _edit_yaml, _Planner
-from .yaml_edit import FixError, _Text, _write
+from ..reporters.masking import mask_lines, mask_message
+from ..safe_text import escape
+from .planner import _NO_REWRITE, Fix, _edit_nginx, _edit_yaml, _Planner
+from .writer import refusal, write_all
+from .yaml_edit import FixError, _Text
 
 # ---------------------------------------------------------------------------------------------
 # Output
@@ -56,10 +59,13 @@ def _unified(path, old: str, new: str, hidden: set[int], colour: bool) -> list[s
         a.pop()
     if b_final:
         b.pop()
-    name = path if os.path.isabs(path) else None
+    # what is shown: masked as every report masks, with control characters made visible
+    shown_a = [escape(line) for line in mask_lines(a, hidden)]
+    shown_b = [escape(line) for line in mask_lines(b)]
+    name = escape(path) if os.path.isabs(path) else None
     out = [
-        paint(_BOLD, f"--- {name or 'a/' + path}"),
-        paint(_BOLD, f"+++ {name or 'b/' + path}"),
+        paint(_BOLD, f"--- {name or 'a/' + escape(path)}"),
+        paint(_BOLD, f"+++ {name or 'b/' + escape(path)}"),
     ]
     for group in SequenceMatcher(None, a, b, autojunk=False).get_grouped_opcodes(3):
         i1, i2, j1, j2 = group[0][1], group[-1][2], group[0][3], group[-1][4]
@@ -67,8 +73,8 @@ def _unified(path, old: str, new: str, hidden: set[int], colour: bool) -> list[s
         for tag, a1, a2, b1, b2 in group:
             if tag == "equal":
                 for index in range(a1, a2):
-                    line = a[index]
-                    if index + 1 in hidden or _SECRETISH.search(line):
+                    line = shown_a[index]
+                    if index + 1 in hidden or line != a[index]:
                         indent = line[: len(line) - len(line.lstrip())]
                         line = f"{indent}# ({MASK}: line not shown, it holds a secret)"
                     out.append(" " + line)
@@ -76,11 +82,11 @@ def _unified(path, old: str, new: str, hidden: set[int], colour: bool) -> list[s
                         out.append("\\ No newline at end of file")
                 continue
             for index in range(a1, a2):
-                out.append(paint(_RED, "-" + a[index]))
+                out.append(paint(_RED, "-" + shown_a[index]))
                 if index == len(a) - 1 and not a_final:
                     out.append("\\ No newline at end of file")
             for index in range(b1, b2):
-                out.append(paint(_GREEN, "+" + b[index]))
+                out.append(paint(_GREEN, "+" + shown_b[index]))
                 if index == len(b) - 1 and not b_final:
                     out.append("\\ No newline at end of file")
     return out
@@ -109,17 +115,13 @@ def _use_colour(args) -> bool:
 
 def run_fix(args, rules) -> int:
     from .. import limits
-    from ..cli import UsageError
-    from ..config import ConfigError, find_config, load_config
+    from ..cli import UsageError, load_settings
     from ..engine import Selection, scan
     from ..files import PathError, collect
 
     root = os.getcwd()
     paths = list(args.paths)
-    try:  # the project's settings: a rule it ignores is not fixed either
-        config = load_config(find_config(paths), {rule.id for rule in rules})
-    except ConfigError as exc:
-        raise UsageError(str(exc)) from None
+    config = load_settings(args, rules)  # the project's: a rule it ignores is not fixed either
     if config.max_file_size is not None:
         limits.MAX_FILE_BYTES = config.max_file_size
     try:
@@ -182,6 +184,10 @@ def run_fix(args, rules) -> int:
             )
             continue
         if done and new != source.text:
+            refused = refusal(source, result.scope)
+            if refused:
+                planner.advice.extend(f.as_advice(refused) for f in done)
+                continue
             changed.append((source, path, new, done))
 
     out = sys.stdout
@@ -197,32 +203,26 @@ def run_fix(args, rules) -> int:
         out.write((f"{_BOLD}{heading}{_RESET}" if colour else heading) + "\n")
         for item in advice:
             rule = f"{_YELLOW}{item.rule_id}{_RESET}" if colour else item.rule_id
-            out.write(f"{item.path}:{item.line}:{item.column}: {rule} {item.message}\n")
+            where = escape(f"{item.path}:{item.line}:{item.column}:")
+            out.write(f"{where} {rule} {escape(mask_message(item.message))}\n")
             if item.fix:
-                out.write(f"    fix: {item.fix}\n")
+                out.write(f"    fix: {escape(mask_message(item.fix))}\n")
 
     count = sum(len(done) for *_, done in changed)
-    written = []
-
-    def report_written():
-        for path, done in written:
-            out.write(f"fixed {path} ({_plural(len(done), 'fix')})\n")
-            for fix in done:
-                out.write(f"    {fix.rule_id} {fix.what}\n")
-
     if args.apply:
         try:
-            for source, path, new, done in changed:
-                _write(source, new)
-                written.append((path, done))
+            write_all([(source, new) for source, _, new, _ in changed])
         except FixError as exc:
-            report_written()
             out.flush()
-            print(f"promguard: error: {exc}", file=sys.stderr)
+            print(f"promguard: error: {escape(str(exc))}; no file was changed", file=sys.stderr)
             return 2
     if changed or advice:
         out.write("\n")
-    report_written()
+    if args.apply:
+        for _, path, _, done in changed:
+            out.write(f"fixed {escape(path)} ({_plural(len(done), 'fix')})\n")
+            for fix in done:
+                out.write(f"    {fix.rule_id} {escape(mask_message(fix.what))}\n")
     human = f"{len(advice)} need{'s' if len(advice) == 1 else ''} a human: see advice"
     if count:
         files = _plural(len(changed), "file")

@@ -3,7 +3,6 @@ round trip that change the intended line and nothing else."""
 
 from __future__ import annotations
 
-import os
 import re
 
 
@@ -51,32 +50,6 @@ def _read(abspath: str) -> _Text | None:
         return _Text(abspath, raw)
     except (OSError, UnicodeDecodeError):
         return None
-
-
-def _write(original: _Text, text: str) -> None:
-    """Replace the file's content, atomically, keeping its mode; a symlink keeps pointing at
-    the file it named. Refuses when the file changed since it was read."""
-    import tempfile
-
-    target = os.path.realpath(original.abspath)
-    data = original.encode(text)
-    try:
-        with open(target, "rb") as fh:
-            if fh.read() != original.raw:
-                raise FixError(f"{original.abspath} changed while promguard was reading it")
-        mode = os.stat(target).st_mode & 0o7777
-        handle, temp = tempfile.mkstemp(dir=os.path.dirname(target), prefix=".promguard-")
-        try:
-            with os.fdopen(handle, "wb") as fh:
-                fh.write(data)
-            os.chmod(temp, mode)
-            os.replace(temp, target)
-        except BaseException:
-            if os.path.exists(temp):
-                os.unlink(temp)
-            raise
-    except OSError as exc:
-        raise FixError(f"cannot write {original.abspath}: {exc.strerror or exc}") from None
 
 
 # ---------------------------------------------------------------------------------------------
