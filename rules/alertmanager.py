@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
+from promguard.models.services import is_loopback
 from promguard.parsers.yaml_tree import Mapping, Scalar, Sequence
 from promguard.rule import Rule
-from promguard.services import is_loopback
 
 from .common import (
     secret_findings,
@@ -46,7 +46,7 @@ _GLOBAL_SMTP_AUTH = (
 
 
 def _schema():
-    from .alertmanager_schema import ALERTMANAGER
+    from ..models.alertmanager_schema import ALERTMANAGER
 
     return ALERTMANAGER
 
@@ -228,7 +228,7 @@ class InsecureSkipVerify(Rule):
     controls = ("PGB-02",)
 
     def check(self, doc):
-        from promguard.schema import matches
+        from promguard.models.schema import matches
 
         for root in doc.mappings():
             for key, value, _spec in matches(root, _schema()):
@@ -263,7 +263,7 @@ class PlainHttpNotifier(Rule):
     controls = ("PGB-02",)
 
     def check(self, doc):
-        from promguard.schema import matches
+        from promguard.models.schema import matches
 
         for root in doc.mappings():
             for _key, value, _spec in matches(root, _schema()):

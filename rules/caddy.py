@@ -4,9 +4,9 @@ verified) and Caddy's own admin API."""
 
 from __future__ import annotations
 
+from promguard.models.services import UNAUTHENTICATED as MONITORING
+from promguard.models.services import is_loopback
 from promguard.rule import Rule
-from promguard.services import UNAUTHENTICATED as MONITORING
-from promguard.services import is_loopback
 
 from .nginx import at  # the file a directive is written in (an import, maybe)
 
@@ -26,7 +26,7 @@ def sites(doc):
     """The site models of a Caddyfile document (built once per document)."""
     cached = doc.cache.get("caddy")
     if cached is None:
-        from promguard.caddy_model import SiteModel
+        from promguard.models.caddy import SiteModel
 
         cached = doc.cache["caddy"] = [SiteModel(s) for s in doc.roots[0].sites]
     return cached

@@ -97,7 +97,7 @@ def url_host(url: str) -> str:
 def unknown_key_findings(rule, doc, schema, consequence: str, skip=frozenset()):
     """Findings for keys a strictly-decoding Go program rejects; ``consequence`` says what the
     program then does."""
-    from promguard.schema import unknown_keys
+    from promguard.models.schema import unknown_keys
 
     for root in doc.mappings():
         for unknown in unknown_keys(root, schema, skip=skip):
@@ -111,7 +111,7 @@ def unknown_key_findings(rule, doc, schema, consequence: str, skip=frozenset()):
 def secret_findings(rule, doc, schema, program: str, no_twin_fix: str, skip=None):
     """PROM02/AM01: a literal where a secret belongs. ``skip(key, value)`` leaves out values
     that are not credentials after all."""
-    from promguard.schema import secrets
+    from promguard.models.schema import secrets
 
     for root in doc.mappings():
         for key, value, spec in secrets(root, schema):

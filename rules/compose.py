@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 
 from promguard.model import MASK, Finding
+from promguard.models.services import UNAUTHENTICATED as MONITORING
 from promguard.rule import Rule
-from promguard.services import UNAUTHENTICATED as MONITORING
 
 from .common import has_userinfo_password, masked_url
 
@@ -93,7 +93,7 @@ def services(doc):
 
 
 def image_of(service):
-    from promguard.services import parse_image
+    from promguard.models.services import parse_image
 
     item = service.image
     return parse_image(item.value) if item is not None and item.value.strip() else None
@@ -182,7 +182,7 @@ class PortOnAllInterfaces(Rule):
     owasp_docker = ("RULE #5a",)
 
     def check(self, doc):
-        from promguard.services import KNOWN_PORTS
+        from promguard.models.services import KNOWN_PORTS
 
         for service in services(doc):
             program = program_of(service)
@@ -681,7 +681,7 @@ class LiteralSecret(Rule):
         yield from self._inline_configs(doc)
 
     def _flags(self, service, program):
-        from promguard.services import parse_flags
+        from promguard.models.services import parse_flags
 
         words = (service.entrypoint or []) + (service.command or [])
         for flag in parse_flags(program, [w.value for w in words]):

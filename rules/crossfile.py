@@ -1,5 +1,5 @@
 """Cross-file rules: what only shows when the compose service, the files it mounts, the flags
-it runs with and the nginx or Caddy in front of it are read together (rules/stack.py builds that
+it runs with and the nginx or Caddy in front of it are read together (scanner/models/stack.py builds that
 view). Each finding sits where the fix goes and names the other files' lines as related
 locations."""
 
@@ -10,7 +10,7 @@ import re
 
 from promguard.rule import Rule
 
-from .stack import ALWAYS_ON_BEFORE_2, IMAGE_FILES, stack_model
+from ..models.stack import ALWAYS_ON_BEFORE_2, IMAGE_FILES, stack_model
 
 SEC = "https://prometheus.io/docs/operating/security/"
 WEB = "https://prometheus.io/docs/prometheus/latest/configuration/https/"
@@ -849,7 +849,7 @@ def _inline_secrets(model, host):
         config = model.files.load(path) if os.path.isfile(path) else None
         if config is None or config.kind not in ("prometheus", "alertmanager"):
             continue
-        from promguard.schema import secrets
+        from promguard.models.schema import secrets
 
         from .common import env_references
 
@@ -863,10 +863,10 @@ def _inline_secrets(model, host):
 
 def _schema_of(kind):
     if kind == "prometheus":
-        from .prometheus_schema import PROMETHEUS
+        from ..models.prometheus_schema import PROMETHEUS
 
         return PROMETHEUS
-    from .alertmanager_schema import ALERTMANAGER
+    from ..models.alertmanager_schema import ALERTMANAGER
 
     return ALERTMANAGER
 

@@ -27,7 +27,7 @@ def _dockerfile(doc):
 def known_base(stage):
     """The image a stage is built FROM, or None when it is not known here: an empty FROM, or
     `FROM $BASE` whose ARG default is a placeholder rather than a real image."""
-    from promguard.services import parse_image
+    from promguard.models.services import parse_image
 
     base = (stage.base or "").strip()
     if not base or "$" in base:

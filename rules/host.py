@@ -93,7 +93,7 @@ def _inline_secret(doc) -> str | None:
         users = root.get("basic_auth_users")
         return "password hashes (basic_auth_users)" if getattr(users, "entries", None) else None
     if doc.kind in ("prometheus", "alertmanager"):
-        from promguard.schema import secrets
+        from promguard.models.schema import secrets
 
         from .crossfile import _schema_of
 
@@ -424,7 +424,7 @@ class ListensWithoutAuth(Rule):
     controls = ("PGB-07", "PGB-03")
 
     def check(self, doc):
-        from promguard.services import DEFAULT_PORTS, is_loopback
+        from promguard.models.services import DEFAULT_PORTS, is_loopback
 
         service = service_of(doc)
         if (
@@ -437,7 +437,7 @@ class ListensWithoutAuth(Rule):
             )
         ):
             return
-        from .invocation import invocations
+        from ..models.invocation import invocations
 
         inv = next(iter(invocations(doc)), None)
         if inv is None:

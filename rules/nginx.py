@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 
+from promguard.models.services import UNAUTHENTICATED as MONITORING
+from promguard.models.services import is_loopback
 from promguard.rule import Rule
-from promguard.services import UNAUTHENTICATED as MONITORING
-from promguard.services import is_loopback
 
 NGX_AUTH = "https://nginx.org/en/docs/http/ngx_http_auth_basic_module.html"
 NGX_ACCESS = "https://nginx.org/en/docs/http/ngx_http_access_module.html"
@@ -61,7 +61,7 @@ def model(doc):
     """The effective-settings model of an nginx document (built once per document)."""
     cached = doc.cache.get("nginx")
     if cached is None:
-        from promguard.nginx_model import build_model
+        from promguard.models.nginx import build_model
 
         cached = doc.cache["nginx"] = build_model(doc.roots[0])
     return cached

@@ -10,7 +10,7 @@ from promguard import patterns
 from promguard.model import MASK
 from promguard.rule import Rule
 
-from .invocation import invocations
+from ..models.invocation import invocations
 
 PCLI = "https://prometheus.io/docs/prometheus/latest/command-line/prometheus/"
 PSEC = "https://prometheus.io/docs/operating/security/"

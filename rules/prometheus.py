@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from promguard.model import MASK
+from promguard.models.services import is_loopback
 from promguard.parsers.yaml_tree import Mapping, Scalar, Sequence, scalars
 from promguard.rule import Rule
-from promguard.services import is_loopback
 
 from .common import (
     OLD_TLS,
@@ -40,7 +40,7 @@ _SECRETISH_HEADER = re.compile(r"authorization|token|secret|api[-_]?key|password
 
 
 def _schema():
-    from .prometheus_schema import PROMETHEUS  # large; loaded only when a file needs it
+    from ..models.prometheus_schema import PROMETHEUS  # large; loaded only when a file needs it
 
     return PROMETHEUS
 
@@ -245,7 +245,7 @@ class SecretInPlainField(Rule):
             yield from self._headers(doc, root)
 
     def _headers(self, doc, root):
-        from promguard.schema import MapOf, matches
+        from promguard.models.schema import MapOf, matches
 
         for key, value, spec in matches(root, _schema()):
             if key.text == "http_headers" and isinstance(value, Mapping):
@@ -295,7 +295,7 @@ class InsecureSkipVerify(Rule):
     controls = ("PGB-02",)
 
     def check(self, doc):
-        from promguard.schema import matches
+        from promguard.models.schema import matches
 
         for root in doc.mappings():
             for key, value, _spec in matches(root, _schema()):
@@ -421,7 +421,7 @@ class OldTlsVersion(Rule):
     controls = ("PGB-02",)
 
     def check(self, doc):
-        from promguard.schema import matches
+        from promguard.models.schema import matches
 
         for root in doc.mappings():
             for key, value, _spec in matches(root, _schema()):

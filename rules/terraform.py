@@ -1,6 +1,6 @@
 """Rules for Terraform: the firewalls, load balancers, Kubernetes services and Helm releases that
 decide who can reach a monitoring stack. Each module of the scan is judged with what its code
-makes known (scanner/terraform.py); unknown values never become findings."""
+makes known (scanner/models/terraform.py); unknown values never become findings."""
 
 from __future__ import annotations
 
@@ -9,9 +9,7 @@ import re
 from promguard.model import MASK
 from promguard.rule import Rule
 
-from .common import url_carries_secret
-from .compose import secret_name
-from .terraform_values import (
+from ..models.terraform_values import (
     AWS_SG,
     HELM_RELEASE,
     K8S_SERVICE,
@@ -38,6 +36,8 @@ from .terraform_values import (
     unauthenticated,
     world_values,
 )
+from .common import url_carries_secret
+from .compose import secret_name
 
 _HAS_LOGIN_NAME = re.compile(r"grafana|oauth2-proxy", re.I)
 
@@ -272,7 +272,7 @@ class OpenMonitoringPort(Rule):
                     yield where, world, ports
 
     def _docker(self, module):
-        from promguard.services import parse_image
+        from promguard.models.services import parse_image
 
         for resource in module.of_type("docker_container"):
             for instance in resource.instances():

@@ -262,8 +262,8 @@ class _Context:
         """The compose project ``doc`` belongs to (its base file with the overrides beside
         it), built once; every member document gets it as ``doc.compose``. Returns the
         project's key (its base file) and its documents, base first."""
-        from . import compose
-        from .interpolate import parse_env_file
+        from .models import compose
+        from .models.interpolate import parse_env_file
 
         base = doc.abspath
         if compose.is_override_name(doc.abspath):
@@ -392,8 +392,8 @@ class _Context:
         it, or None when it cannot be read; each file is parsed once per scan."""
         if abspath in self.terraform_files:
             return self.terraform_files[abspath]
+        from .models.terraform import TfFile
         from .parsers.hcl import HclError, parse_hcl
-        from .terraform import TfFile
 
         self.terraform_files[abspath] = None
         doc = self.read_text(abspath)
@@ -420,7 +420,7 @@ class _Context:
         return self.terraform_judged.get(doc.path, [])
 
     def _judge_terraform(self) -> dict[str, list[Finding]]:
-        from . import terraform
+        from .models import terraform
 
         def parse(abspath):
             parsed = self.terraform_file(abspath)

@@ -73,7 +73,7 @@ DEFAULT_CONFIGS = {
 def config_files(service: HostService) -> list[tuple[str, str | None, Located | None]]:
     """(host path, kind, the flag's value word or None) of the configuration files the
     service's command line names, or its packaged default config."""
-    from .services import parse_flags
+    from .models.services import parse_flags
 
     args = service.words[1:]
     flags = parse_flags(service.program, [w.value for w in args])
@@ -196,7 +196,7 @@ def _dropins(root: str, name: str) -> list[str]:
 
 
 def _load(root: str, name: str, unit: str, read) -> HostService:
-    from .services import canonical_program
+    from .models.services import canonical_program
 
     service = HostService(name, unit)
     for path in [unit, *_dropins(root, name)]:

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from promguard.nginx_model import literal_prefix
+from promguard.models.nginx import literal_prefix
 from promguard.prefix_table import PrefixTable
 
 # Python's re needs 2**n steps for these on a URI of n characters: never given to it

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from promguard.caddy_model import SiteModel
+from promguard.models.caddy import SiteModel
 from promguard.parsers.caddyfile import CaddyError, lex, parse_caddyfile
 
 FIXTURES = pathlib.Path(__file__).parent / "fixtures"

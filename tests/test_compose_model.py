@@ -2,9 +2,9 @@
 
 import pytest
 
-from promguard.compose import Loader, build_project
 from promguard.document import Document
-from promguard.interpolate import ENV_FILE, LITERAL, UNSET, interpolate, parse_env_file
+from promguard.models.compose import Loader, build_project
+from promguard.models.interpolate import ENV_FILE, LITERAL, UNSET, interpolate, parse_env_file
 from promguard.parsers.yaml_tree import parse_yaml
 
 

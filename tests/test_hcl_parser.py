@@ -382,8 +382,8 @@ _TERRAFORM_RULES = []
 
 def _judge(body):
     from promguard.document import Document
+    from promguard.models.terraform import Loader, TfFile
     from promguard.registry import load_rules
-    from promguard.terraform import Loader, TfFile
 
     if not _TERRAFORM_RULES:
         _TERRAFORM_RULES.extend(r for r in load_rules() if "terraform" in r.kinds)

@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from promguard.nginx_model import Listen, build_model
+from promguard.models.nginx import Listen, build_model
 from promguard.parsers.nginx import NginxError, parse_nginx
 
 

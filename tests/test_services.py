@@ -1,8 +1,8 @@
-"""promguard.services: images, ports, command lines and environments of monitoring programs."""
+"""promguard.models.services: images, ports, command lines and environments of programs."""
 
 import pytest
 
-from promguard.services import (
+from promguard.models.services import (
     DEFAULT_PORTS,
     KNOWN_PORTS,
     PORT_PROTOCOLS,
@@ -909,7 +909,7 @@ def test_module_is_light():
     import sys
 
     code = (
-        "import sys; import promguard.services; "
+        "import sys; import promguard.models.services; "
         "heavy = {'yaml', 'ruamel', 'hcl2', 'dockerfile_parse', 'dataclasses', 'sarif_om'}; "
         "print(sorted(heavy & set(sys.modules)))"
     )

@@ -5,8 +5,7 @@ import os
 
 import pytest
 
-from promguard.parsers.hcl import parse_hcl
-from promguard.terraform import (
+from promguard.models.terraform import (
     MAX_VALUE_NODES,
     UNKNOWN,
     Loader,
@@ -15,6 +14,7 @@ from promguard.terraform import (
     evaluate,
     walk_modules,
 )
+from promguard.parsers.hcl import parse_hcl
 
 
 def load(tmp_path, files, folder="."):

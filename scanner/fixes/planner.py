@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import re
 
-from ..services import TOOLKIT_PROGRAMS
+from ..models.services import TOOLKIT_PROGRAMS
 from .yaml_edit import (
     _AddKey,
     _AppendToList,
@@ -151,7 +151,7 @@ class _Planner:
     def project(self, abspath: str):
         """The compose project the file belongs to (base, overrides, extends), as the rules saw
         it; None when it cannot be built."""
-        from .. import compose
+        from ..models import compose
 
         base = abspath
         if compose.is_override_name(abspath):
@@ -160,7 +160,7 @@ class _Planner:
             return self.projects[base]
         self.projects[base] = None
         from ..document import Document
-        from ..interpolate import parse_env_file
+        from ..models.interpolate import parse_env_file
         from ..parsers.yaml_tree import YamlError, parse_yaml
 
         folder = os.path.dirname(base)
@@ -541,7 +541,7 @@ def _starttls_offered(config, glob) -> bool:
     """The smarthost an email receiver uses offers STARTTLS: the submission port 587, or 25
     with SMTP authentication (servers that take a password there offer TLS for it); never a
     relay on this host, and implicit TLS (465) does not use require_tls at all."""
-    from promguard.services import is_loopback
+    from promguard.models.services import is_loopback
 
     from ..parsers.yaml_tree import Scalar
 

@@ -1,11 +1,11 @@
 """The stack as the report shows it: which proxy routes reach which service, and the scrape
-and alerting targets Prometheus names (from the stack model of rules/stack.py)."""
+and alerting targets Prometheus names (from the stack model of scanner/models/stack.py)."""
 
 from __future__ import annotations
 
 import os
 
-from promguard.rules.stack import PROXY_CONFIGS
+from promguard.models.stack import PROXY_CONFIGS
 
 
 class _Route:
@@ -22,7 +22,7 @@ class _Route:
 def stack_model_of(doc):
     if doc is None or not getattr(doc, "roots", None):
         return None
-    from promguard.rules.stack import stack_model
+    from promguard.models.stack import stack_model
 
     return stack_model(doc)
 

@@ -48,7 +48,7 @@ class Invocation:
     __slots__ = ("program", "image", "args", "flags", "env", "anchor", "label", "service", "doc")
 
     def __init__(self, program, image, args, env, anchor, label, doc, service=None):
-        from promguard.services import parse_flags
+        from promguard.models.services import parse_flags
 
         self.program = program
         self.image = image
@@ -77,7 +77,7 @@ class Invocation:
         found = self.flag(name)
         if found is not None or self.program != "oauth2-proxy":
             return found
-        from promguard.services import env_flags
+        from promguard.models.services import env_flags
 
         for var, item in self.env.items():
             if var.upper().startswith("OAUTH2_PROXY_") and name in env_flags(
@@ -126,7 +126,7 @@ def _unwrap(words: list) -> list:
 
 
 def compose_invocations(doc) -> list[Invocation]:
-    from promguard.services import parse_image
+    from promguard.models.services import parse_image
 
     project = doc.compose
     found = []
@@ -149,7 +149,7 @@ def dockerfile_invocations(doc) -> list[Invocation]:
     """The program the final stage starts: ENTRYPOINT (exec form) then CMD, or CMD alone
     appended to the base image's own entrypoint (prom/* images start their program). ENTRYPOINT,
     CMD and ENV are inherited from the stages the final one is built FROM."""
-    from promguard.services import parse_image
+    from promguard.models.services import parse_image
 
     dockerfile = doc.roots[0] if doc.roots else None
     stage = dockerfile.final if dockerfile is not None else None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import posixpath
 
-from promguard.services import DEFAULT_PORTS, is_loopback
+from promguard.models.services import DEFAULT_PORTS, is_loopback
 
 # Flags that name a file the program reads, with the kind promguard parses it as.
 FILE_FLAGS = {
@@ -266,7 +266,7 @@ class Model:
         if not self.services:
             return self._proxies  # nothing for a proxy_pass to reach
         for doc, project in self.proxy_documents("nginx"):
-            from promguard.nginx_model import build_model  # only when there is nginx to read
+            from promguard.models.nginx import build_model  # only when there is nginx to read
 
             config = doc.roots[0] if doc.roots else None
             if config is None:
@@ -289,7 +289,7 @@ class Model:
         documents = self.proxy_documents("caddy")
         if not documents:
             return []
-        from .caddy import at, sites
+        from ..rules.caddy import at, sites
 
         found = []
         for doc, project in documents:
@@ -453,7 +453,7 @@ def _nginx_service(location, resolve):
 
 
 def _nginx_proxy(doc, location, service, resolve) -> Proxy:
-    from .nginx import at, protected, refuses, serving
+    from ..rules.nginx import at, protected, refuses, serving
 
     written = at(doc, location.directive)
     directive = location.directive
@@ -526,7 +526,7 @@ def _names(stack_service) -> set[str]:
 
 
 def _image_program(service):
-    from promguard.services import parse_image
+    from promguard.models.services import parse_image
 
     image = service.image
     return parse_image(image.value).program if image is not None else None
@@ -543,7 +543,7 @@ def _mapping(doc):
 
 
 def _mounts(project, service) -> list[Mount]:
-    from .compose import host_source
+    from ..rules.compose import host_source
 
     class _Doc:  # host_source reads named volumes from doc.compose
         compose = project

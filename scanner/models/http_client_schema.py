@@ -8,7 +8,7 @@ the calling program that first accepted its ``*_file`` twin, so a fix can name i
 
 from __future__ import annotations
 
-from ..schema import ANY, SCALAR, MapOf, Secret
+from .schema import ANY, SCALAR, MapOf, Secret
 
 
 class HttpClientSchema:

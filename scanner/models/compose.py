@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import os
 
+from ..parsers.yaml_tree import Mapping, Node, Scalar, Sequence
 from .interpolate import LITERAL, interpolate
-from .parsers.yaml_tree import Mapping, Node, Scalar, Sequence
 
 BASE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
 # Fields whose value is one scalar; the later file wins when files are merged.

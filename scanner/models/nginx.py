@@ -37,9 +37,9 @@ from __future__ import annotations
 
 import re
 
-from . import patterns
-from .parsers.nginx import Directive, NginxConfig
-from .prefix_table import PrefixTable
+from .. import patterns
+from ..parsers.nginx import Directive, NginxConfig
+from ..prefix_table import PrefixTable
 
 # Directives that are not inherited: only the level's own count.
 NOT_INHERITED = frozenset(

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import fnmatch
 
-from .nginx_model import PORT_PROGRAMS, program_by_name
-from .parsers.caddyfile import Directive, Site, Token
-from .prefix_table import PrefixTable
+from ..parsers.caddyfile import Directive, Site, Token
+from ..prefix_table import PrefixTable
+from .nginx import PORT_PROGRAMS, program_by_name
 
 _ORDER = (
     "tracing map vars fs root log_append log_skip skip_log log_name header copy_response_headers "

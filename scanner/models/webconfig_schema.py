@@ -13,7 +13,7 @@ first release of the format, so the file form is always available.
 
 from __future__ import annotations
 
-from ..schema import SCALAR, MapOf, Secret
+from .schema import SCALAR, MapOf, Secret
 
 TLS_SERVER_CONFIG = {
     "cert": SCALAR,

@@ -24,8 +24,8 @@ prometheus/common that has the twin key (http_config itself arrived in 0.15.0).
 
 from __future__ import annotations
 
-from ..schema import ANY, SCALAR, MapOf, Secret
 from .http_client_schema import http_client_schema
+from .schema import ANY, SCALAR, MapOf, Secret
 
 # --- prometheus/common config (v0.70.1) -------------------------------------------------------
 

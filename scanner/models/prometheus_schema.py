@@ -20,8 +20,8 @@ A field is ``Secret`` exactly where its Go type is ``config.Secret`` (or ``[]Sec
 
 from __future__ import annotations
 
-from ..schema import SCALAR, MapOf, Secret
 from .http_client_schema import http_client_schema
+from .schema import SCALAR, MapOf, Secret
 
 __all__ = ["PROMETHEUS"]
 

@@ -254,7 +254,7 @@ class Instance:
 
 
 def _root_name(expr) -> str | None:
-    from .parsers.hcl import Variable
+    from ..parsers.hcl import Variable
 
     return expr.name if isinstance(expr, Variable) else None
 
@@ -478,7 +478,7 @@ def _variable(expr, scope, depth):
 
 
 def _traversal(expr, scope, depth):
-    from .parsers.hcl import Variable
+    from ..parsers.hcl import Variable
 
     steps = list(expr.steps)
     source = expr.source
@@ -937,7 +937,7 @@ def walk_modules(module: Module | None, depth: int = 0):
 
 def local_sources(files: list[TfFile], folder: str) -> list[str]:
     """The folders that this module's `module` blocks call with a literal local source."""
-    from .parsers.hcl import Literal
+    from ..parsers.hcl import Literal
 
     found = []
     for file in files:

@@ -317,7 +317,7 @@ def _flatten_yaml(node, prefix, val, found, argument, inline, depth):
         for i, item in enumerate(node):
             _flatten_yaml(item, f"{prefix}[{i}]", val, found, argument, inline, depth + 1)
     elif isinstance(node, Scalar):
-        from promguard.terraform import PLACEHOLDER
+        from promguard.models.terraform import PLACEHOLDER
 
         text = None if node.is_null or PLACEHOLDER in node.text else node.text
         if inline and val.heredoc is not None:  # the YAML's line 1 is the line after <<EOF

@@ -13,7 +13,7 @@ decoding: a key the program does not know stops it from starting. A schema here 
 
 from __future__ import annotations
 
-from .parsers.yaml_tree import Mapping, Node, Scalar, Sequence
+from ..parsers.yaml_tree import Mapping, Node, Scalar, Sequence
 
 ANY = "any"
 SCALAR = "scalar"
