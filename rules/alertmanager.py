@@ -46,7 +46,7 @@ _GLOBAL_SMTP_AUTH = (
 
 
 def _schema():
-    from ..models.alertmanager_schema import ALERTMANAGER
+    from promguard.models.alertmanager_schema import ALERTMANAGER
 
     return ALERTMANAGER
 

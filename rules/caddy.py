@@ -4,11 +4,10 @@ verified) and Caddy's own admin API."""
 
 from __future__ import annotations
 
+from promguard.document import at  # the file a directive is written in (an import, maybe)
 from promguard.models.services import UNAUTHENTICATED as MONITORING
 from promguard.models.services import is_loopback
 from promguard.rule import Rule
-
-from .nginx import at  # the file a directive is written in (an import, maybe)
 
 KINDS = ("caddy",)
 BASIC_AUTH = "https://caddyserver.com/docs/caddyfile/directives/basic_auth"
@@ -20,16 +19,6 @@ OPTIONS_ADMIN = "https://caddyserver.com/docs/caddyfile/options#admin"
 API = "https://caddyserver.com/docs/api"
 IMPORT = "https://caddyserver.com/docs/caddyfile/directives/import"
 PSEC = "https://prometheus.io/docs/operating/security/"
-
-
-def sites(doc):
-    """The site models of a Caddyfile document (built once per document)."""
-    cached = doc.cache.get("caddy")
-    if cached is None:
-        from promguard.models.caddy import SiteModel
-
-        cached = doc.cache["caddy"] = [SiteModel(s) for s in doc.roots[0].sites]
-    return cached
 
 
 def loopback_only(site) -> bool:
@@ -62,6 +51,8 @@ class UnprotectedMonitoringUpstream(Rule):
     controls = ("PGB-03",)
 
     def check(self, doc):
+        from promguard.models.caddy import sites  # the model only when a Caddyfile is scanned
+
         for site in sites(doc):
             if loopback_only(site):
                 continue
@@ -106,6 +97,8 @@ class BasicAuthPlainHttp(Rule):
     controls = ("PGB-02",)
 
     def check(self, doc):
+        from promguard.models.caddy import sites  # the model only when a Caddyfile is scanned
+
         for site in sites(doc):
             plain = [a for a in site.plain_http() if not loopback_only_address(a)]
             if not plain:

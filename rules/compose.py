@@ -7,6 +7,16 @@ from __future__ import annotations
 import re
 
 from promguard.model import MASK, Finding
+from promguard.models.compose_services import (
+    SOCKETS,
+    host_source,
+    image_of,
+    is_exporter,
+    program_of,
+    sensitive_source,
+    writable_config,
+)
+from promguard.models.secrets import OWN_RULES_PREFIXES, looks_secret
 from promguard.models.services import UNAUTHENTICATED as MONITORING
 from promguard.rule import Rule
 
@@ -37,119 +47,13 @@ DANGEROUS_CAPS = {
     "SYS_RAWIO": "medium",
     "DAC_OVERRIDE": "medium",
 }
-SENSITIVE_PATHS = (
-    "/",
-    "/etc",
-    "/root",
-    "/home",
-    "/boot",
-    "/dev",
-    "/proc",
-    "/sys",
-    "/var/run",
-    "/run",
-    "/var/lib/docker",
-    "/var/lib/kubelet",
-    "/usr",
-    "/lib",
-)
-SECRET_PATHS = (
-    "/etc/shadow",
-    "/etc/gshadow",
-    "/etc/sudoers",
-    "/etc/ssh",
-    "/root/.ssh",
-    "/etc/kubernetes",
-    "/var/lib/kubelet/pki",
-)
-_SOCKETS = (
-    "/var/run/docker.sock",
-    "/run/docker.sock",
-    "/run/containerd/containerd.sock",
-    "/var/run/crio/crio.sock",
-    "/run/podman/podman.sock",
-)
-SECRET_NAME = re.compile(
-    r"(^|_)(PASSWORD|PASSWD|PASS|SECRET|TOKEN|API_?KEY|ACCESS_KEY|SECRET_KEY|PRIVATE_KEY|"
-    r"SERVICE_KEY|ROUTING_KEY|AUTH_KEY|CREDENTIALS?|CLIENT_SECRET|WEBHOOK_URL)(_|$)",
-    re.IGNORECASE,
-)
 # `key: value` or `key=value` in a config file written inline (YAML, INI, env style).
 _INLINE_SECRET = re.compile(r"^\s*(?P<key>[A-Za-z0-9_.-]+)\s*[:=]\s*[\"']?(?P<value>[^\s\"'#]+)")
-_CONFIG_SUFFIXES = (".yml", ".yaml", ".conf", ".json", ".toml", ".ini", ".htpasswd")
-# Names of identifiers next to secrets: AWS_ACCESS_KEY_ID and MINIO_ACCESS_KEY name a key, the
-# secret is AWS_SECRET_ACCESS_KEY / MINIO_SECRET_KEY.
-_NOT_A_SECRET_NAME = re.compile(
-    r"(_FILE|_PATH|_DIR|_LENGTH|_ENABLED|_HEADER|_NAME|_USER|_ID|^MINIO_ACCESS_KEY)$", re.I
-)
-# Programs with rules of their own for their settings (GRF02, O2P02).
-OWN_RULES_PREFIXES = ("GF_", "OAUTH2_PROXY_")
-_PLACEHOLDER = re.compile(r"^(|true|false|yes|no|none|null|0|1|\*+|x+|<[^>]*>)$", re.I)
 
 
 def services(doc):
     project = doc.compose
     return list(project.services.values()) if project is not None else []
-
-
-def image_of(service):
-    from promguard.models.services import parse_image
-
-    item = service.image
-    return parse_image(item.value) if item is not None and item.value.strip() else None
-
-
-def _sensitive(source: str, volume) -> bool:
-    """Read-only: the system folders themselves and files that hold secrets. Writable: anything
-    inside them as well (a writable /etc/cron.d is a way onto the host)."""
-    if source in SENSITIVE_PATHS or source in SECRET_PATHS:
-        return True
-    return not volume.read_only and any(
-        source.startswith(p + "/") for p in SENSITIVE_PATHS if p not in ("/", "/dev", "/run")
-    )
-
-
-def host_source(doc, volume) -> str | None:
-    """The host path behind a mount: a bind mount's source, or the device of a named volume
-    declared with `driver_opts: {type: none, o: bind, device: ...}`; slashes normalised."""
-    source = None
-    if volume.type == "bind":
-        source = volume.source
-    elif volume.type == "volume" and volume.source and doc is not None and doc.compose:
-        declared = doc.compose.volumes.get(volume.source)
-        opts = (
-            declared.node.get("driver_opts") if declared and hasattr(declared.node, "get") else None
-        )
-        if hasattr(opts, "text") and "bind" in (opts.text("o") or "").split(","):
-            source = opts.text("device")
-    if not source or not source.startswith("/"):
-        return None
-    return re.sub(r"/+", "/", source).rstrip("/") or "/"
-
-
-def is_exporter(service) -> bool:
-    """Any Prometheus exporter, known by name or not (postgres-exporter, mysqld-exporter ...)."""
-    image = image_of(service)
-    name = image.repository.rsplit("/", 1)[-1] if image is not None and image.repository else ""
-    return "exporter" in name
-
-
-def program_of(service) -> str | None:
-    image = image_of(service)
-    return image.program if image is not None else None
-
-
-def secret_name(name: str) -> bool:
-    """A variable or flag name that says it holds a credential."""
-    return bool(SECRET_NAME.search(name)) and not _NOT_A_SECRET_NAME.search(name)
-
-
-def looks_secret(name: str, value: str) -> bool:
-    """An environment variable or flag that holds a credential, written as a literal."""
-    if not secret_name(name):
-        return False
-    value = value.strip()
-    return not _PLACEHOLDER.match(value) and not value.startswith(("/run/secrets/", "/"))
 
 
 class PortOnAllInterfaces(Rule):
@@ -292,7 +196,7 @@ class DockerSocket(Rule):
     def check(self, doc):
         for service in services(doc):
             for volume in service.volumes:
-                if host_source(doc, volume) in _SOCKETS:
+                if host_source(doc, volume) in SOCKETS:
                     note = " (read-only does not help)" if volume.read_only else ""
                     yield self.report(
                         volume.item.doc,
@@ -397,7 +301,7 @@ class SensitiveHostPath(Rule):
             agent = program_of(service) in HOST_AGENTS
             for volume in service.volumes:
                 source = host_source(doc, volume)
-                if source is None or source in _SOCKETS or not _sensitive(source, volume):
+                if source is None or source in SOCKETS or not sensitive_source(source, volume):
                     continue
                 if volume.read_only and agent:
                     continue
@@ -572,7 +476,7 @@ class WritableConfigMount(Rule):
 
     def check(self, doc):
         for service in services(doc):
-            writable = [v for v in service.volumes if _writable_config(v)]
+            writable = [v for v in service.volumes if writable_config(v)]
             if writable:
                 first = writable[0]
                 more = f" and {len(writable) - 1} more" if len(writable) > 1 else ""
@@ -581,16 +485,6 @@ class WritableConfigMount(Rule):
                     first.item,
                     f"service `{service.name}` mounts {first.target}{more} writable",
                 )
-
-
-def _writable_config(volume) -> bool:
-    if volume.type != "bind" or volume.read_only or not volume.target:
-        return False
-    source = host_source(None, volume) or ""
-    if source in _SOCKETS or _sensitive(source, volume):
-        return False  # DC04 / DC07
-    target = volume.target
-    return target.startswith("/etc/") or target.endswith(_CONFIG_SUFFIXES)
 
 
 class UnpinnedImage(Rule):

@@ -1,6 +1,6 @@
 """Cross-file rules: what only shows when the compose service, the files it mounts, the flags
-it runs with and the nginx or Caddy in front of it are read together (scanner/models/stack.py builds that
-view). Each finding sits where the fix goes and names the other files' lines as related
+it runs with and the nginx or Caddy in front of it are read together (promguard.models.stack
+builds that view). Each finding sits where the fix goes and names the other files' lines as related
 locations."""
 
 from __future__ import annotations
@@ -8,9 +8,8 @@ from __future__ import annotations
 import posixpath
 import re
 
+from promguard.models.stack import ALWAYS_ON_BEFORE_2, IMAGE_FILES, stack_model
 from promguard.rule import Rule
-
-from ..models.stack import ALWAYS_ON_BEFORE_2, IMAGE_FILES, stack_model
 
 SEC = "https://prometheus.io/docs/operating/security/"
 WEB = "https://prometheus.io/docs/prometheus/latest/configuration/https/"
@@ -742,7 +741,7 @@ class DefaultCredentialsExposed(Rule):
     controls = ("PGB-03", "PGB-07")
 
     def check(self, doc):
-        from .programs import _own_config
+        from promguard.models.invocation import reads_own_grafana_config
 
         model = stack_model(doc)
         for service in model.services:
@@ -755,7 +754,7 @@ class DefaultCredentialsExposed(Rule):
             value = env.get("GF_SECURITY_ADMIN_PASSWORD")
             if value is not None and (value.source == "unset" or value.value.strip() != "admin"):
                 continue
-            if value is None and _own_config(inv):
+            if value is None and reads_own_grafana_config(inv):
                 continue
             for exposure in service.exposures():
                 item = exposure.item if hasattr(exposure, "item") else exposure
@@ -849,26 +848,16 @@ def _inline_secrets(model, host):
         config = model.files.load(path) if os.path.isfile(path) else None
         if config is None or config.kind not in ("prometheus", "alertmanager"):
             continue
-        from promguard.models.schema import secrets
+        from promguard.models.schema import schema_for, secrets
 
         from .common import env_references
 
-        schema = _schema_of(config.kind)
+        schema = schema_for(config.kind)
         for root in config.mappings():
             for _key, value, _spec in secrets(root, schema):
                 if not env_references(value.text):
                     yield config, value
                     break
-
-
-def _schema_of(kind):
-    if kind == "prometheus":
-        from ..models.prometheus_schema import PROMETHEUS
-
-        return PROMETHEUS
-    from ..models.alertmanager_schema import ALERTMANAGER
-
-    return ALERTMANAGER
 
 
 RULES = (

@@ -6,9 +6,8 @@ from __future__ import annotations
 import re
 
 from promguard.model import MASK
+from promguard.models.secrets import OWN_RULES_PREFIXES, looks_secret, secret_name
 from promguard.rule import Rule
-
-from .compose import OWN_RULES_PREFIXES, looks_secret, secret_name
 
 DF_REF = "https://docs.docker.com/reference/dockerfile/"
 BEST = "https://docs.docker.com/build/building/best-practices/"

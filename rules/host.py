@@ -93,11 +93,9 @@ def _inline_secret(doc) -> str | None:
         users = root.get("basic_auth_users")
         return "password hashes (basic_auth_users)" if getattr(users, "entries", None) else None
     if doc.kind in ("prometheus", "alertmanager"):
-        from promguard.models.schema import secrets
+        from promguard.models.schema import schema_for, secrets
 
-        from .crossfile import _schema_of
-
-        for key, value, _ in secrets(root, _schema_of(doc.kind)):
+        for key, value, _ in secrets(root, schema_for(doc.kind)):
             if "$" not in value.text:
                 return f"a plaintext `{key.text}`"
     return None
@@ -437,7 +435,7 @@ class ListensWithoutAuth(Rule):
             )
         ):
             return
-        from ..models.invocation import invocations
+        from promguard.models.invocation import invocations
 
         inv = next(iter(invocations(doc)), None)
         if inv is None:

@@ -5,6 +5,14 @@ from __future__ import annotations
 
 import re
 
+from promguard.document import at
+from promguard.models.nginx_access import (
+    access_rules,
+    arg_of,
+    last_of,
+    protected,
+    serving,
+)
 from promguard.models.services import UNAUTHENTICATED as MONITORING
 from promguard.models.services import is_loopback
 from promguard.rule import Rule
@@ -44,19 +52,6 @@ _WEAK_PROTOCOLS = ("SSLv2", "SSLv3", "TLSv1", "TLSv1.1")
 _WEAK_CIPHER = re.compile(r"RC4|(^|-)3?DES(-|$)|MD5|NULL|EXPORT|(^|-)EXP(-|$)|^ADH|^AECDH", re.I)
 
 
-class _In:
-    """Where a finding goes: the file the directive is written in (an include, maybe)."""
-
-    __slots__ = ("path",)
-
-    def __init__(self, path):
-        self.path = path
-
-
-def at(doc, directive):
-    return _In(doc.path_of(getattr(directive, "file", None) or doc.abspath))
-
-
 def model(doc):
     """The effective-settings model of an nginx document (built once per document)."""
     cached = doc.cache.get("nginx")
@@ -67,64 +62,10 @@ def model(doc):
     return cached
 
 
-def _arg(directive, index=0, default=""):
-    return (
-        directive.args[index] if directive is not None and len(directive.args) > index else default
-    )
-
-
-def _last(directives):
-    return directives[-1] if directives else None
-
-
-def authenticated(location) -> bool:
-    """Basic auth or an auth subrequest in force here (`off` switches either off)."""
-    for name in ("auth_basic", "auth_request", "auth_jwt"):
-        last = _last(location.effective(name))
-        if last is not None and _arg(last) != "off":
-            return True
-    return False
-
-
-def access_denied_by_default(rules) -> bool:
-    """allow/deny rules that end by refusing everyone else (`deny all` before any `allow all`)."""
-    for rule in rules:
-        target = _arg(rule)
-        if rule.name == "allow" and target in ("all", "0.0.0.0/0", "::/0"):
-            return False
-        if rule.name == "deny" and target == "all":
-            return True
-    return False
-
-
-def access_rules(location):
-    """allow/deny in force here, in the order nginx applies them (first match wins)."""
-    return location.access_rules()
-
-
-def protected(location) -> bool:
-    """Someone who is neither authenticated nor on an allowed network is turned away. With
-    `satisfy any`, passing the access rules is enough, so a broad allow opens the door."""
-    rules = access_rules(location)
-    restricted = access_denied_by_default(rules)
-    if _arg(_last(location.effective("satisfy"))) == "any" and _broad_allow(rules):
-        return False
-    return authenticated(location) or restricted
-
-
-def _broad_allow(rules) -> bool:
-    for rule in rules:
-        if rule.name == "deny" and _arg(rule) == "all":
-            return False
-        if rule.name == "allow" and _arg(rule) in ("all", "0.0.0.0/0", "::/0"):
-            return True
-    return False
-
-
 def _where(target) -> str:
     if target.host and target.port:
         return f"{target.host}:{target.port}"
-    return target.host or (target.upstream and _arg(target.upstream)) or "its upstream"
+    return target.host or (target.upstream and arg_of(target.upstream)) or "its upstream"
 
 
 class UnprotectedMonitoringUpstream(Rule):
@@ -192,15 +133,15 @@ class SatisfyAnyBroadAllow(Rule):
         seen = set()
         for server in model(doc).servers:
             for location in server.locations:
-                if _arg(_last(location.effective("satisfy"))) != "any":
+                if arg_of(last_of(location.effective("satisfy"))) != "any":
                     continue
                 for rule in location.effective("allow"):
-                    if _arg(rule) in ("all", "0.0.0.0/0", "::/0") and id(rule) not in seen:
+                    if arg_of(rule) in ("all", "0.0.0.0/0", "::/0") and id(rule) not in seen:
                         seen.add(id(rule))
                         yield self.report(
                             at(doc, rule),
                             rule,
-                            "`allow " + _arg(rule) + "` with `satisfy "
+                            "`allow " + arg_of(rule) + "` with `satisfy "
                             "any` lets everyone in without a password",
                             key_path=rule.path,
                         )
@@ -241,10 +182,10 @@ class BasicAuthWithoutTls(Rule):
                 continue
             reported = set()
             for location in server.locations:
-                directive = _last(location.effective("auth_basic"))
+                directive = last_of(location.effective("auth_basic"))
                 if (
                     directive is not None
-                    and _arg(directive) != "off"
+                    and arg_of(directive) != "off"
                     and id(directive) not in reported
                 ):
                     reported.add(id(directive))
@@ -373,7 +314,7 @@ def _all_directives(doc, name):
 
 
 def _header_names(directives) -> list[str]:
-    return [_arg(d).lower() for d in directives]
+    return [arg_of(d).lower() for d in directives]
 
 
 class MissingHsts(Rule):
@@ -426,11 +367,11 @@ class ServerTokens(Rule):
 
     def check(self, doc):
         for directive in _all_directives(doc, "server_tokens"):
-            if _arg(directive) in ("on", "build"):
+            if arg_of(directive) in ("on", "build"):
                 yield self.report(
                     at(doc, directive),
                     directive,
-                    f"server_tokens {_arg(directive)} discloses the nginx version",
+                    f"server_tokens {arg_of(directive)} discloses the nginx version",
                     key_path=directive.path,
                 )
 
@@ -454,13 +395,13 @@ class HostFromClient(Rule):
 
     def check(self, doc):
         for directive in _all_directives(doc, "proxy_set_header"):
-            if _arg(directive).lower() == "host" and re.search(
-                r"\$(http_host|arg_|http_)", _arg(directive, 1)
+            if arg_of(directive).lower() == "host" and re.search(
+                r"\$(http_host|arg_|http_)", arg_of(directive, 1)
             ):
                 yield self.report(
                     at(doc, directive),
                     directive,
-                    f"Host header set from {_arg(directive, 1)}, which the client controls",
+                    f"Host header set from {arg_of(directive, 1)}, which the client controls",
                     key_path=directive.path,
                 )
 
@@ -490,7 +431,7 @@ class AliasTraversal(Rule):
                 if location.in_if:
                     continue
                 for alias in location.directive.find("alias"):
-                    problem = _alias_escape(location, _arg(alias))
+                    problem = _alias_escape(location, arg_of(alias))
                     if problem is not None:
                         message, severity = problem
                         yield self.report(
@@ -596,7 +537,7 @@ class AllowWithoutDeny(Rule):
                 yield self.report(
                     at(doc, allows[0]),
                     allows[0],
-                    f"allow {_arg(allows[0])} without any deny lets everyone in",
+                    f"allow {arg_of(allows[0])} without any deny lets everyone in",
                     key_path=allows[0].path,
                 )
 
@@ -648,7 +589,7 @@ def _returns(directive):
     """The returns that answer with content: an error status (403, 444 ...) denies anyway."""
     for child in directive.block or ():
         if child.name == "return":
-            status = _arg(child)
+            status = arg_of(child)
             if not (status.isdigit() and int(status) >= 400):
                 yield child
         elif child.name == "if":
@@ -733,7 +674,7 @@ def _header_levels(doc):
 
     def mode_of(directives, inherited_mode):
         modes = [d for d in directives if d.name == "add_header_inherit"]
-        return _arg(modes[-1]) if modes else inherited_mode
+        return arg_of(modes[-1]) if modes else inherited_mode
 
     def walk(directives, inherited, parent_mode):
         mode = mode_of(directives, parent_mode)
@@ -843,38 +784,6 @@ def _prefixes(server, program) -> list[str]:
     return bases
 
 
-def refuses(location) -> bool:
-    """`deny all` in force, or a 4xx `return` in the location itself."""
-    for directive in location.effective("deny"):
-        if directive.args and directive.args[0] == "all":
-            return True
-    own = location.directive.block or ()
-    return any(d.name == "return" and d.args and d.args[0].startswith("4") for d in own)
-
-
-def select_location(server, uri):
-    """The top-level location nginx picks for ``uri``: an exact match, else the longest prefix
-    (taken at once with ^~), else the first matching regex, else that longest prefix. Regex
-    locations whose pattern cannot be evaluated may take the URI first: see ``serving``."""
-    return server.select(uri).location
-
-
-def serving(server, uri, holds):
-    """The location nginx picks for ``uri`` when ``holds(location)`` is true of it, else None.
-
-    A regex location before the pick whose pattern cannot be evaluated (syntax RE2 lacks, such
-    as a backreference) may be the one that serves ``uri`` instead, so such a location is
-    neither taken to serve the URI nor taken not to: the answer stands only when ``holds`` is
-    also true of every one of them. A finding then never rests on a guess (the request might
-    go to the other location), and one that holds wherever the request goes is not lost.
-    """
-    selection = server.select(uri)
-    location = selection.location
-    if location is None or not holds(location):
-        return None
-    return location if all(holds(other) for other in selection.unknown) else None
-
-
 class UnverifiedUpstreamTls(Rule):
     id = "NGX16"
     name = "upstream-tls-not-verified"
@@ -898,7 +807,7 @@ class UnverifiedUpstreamTls(Rule):
                 target = location.target
                 if target is None or target.scheme != "https":
                     continue
-                if _arg(_last(location.effective("proxy_ssl_verify"))) != "on":
+                if arg_of(last_of(location.effective("proxy_ssl_verify"))) != "on":
                     yield self.report(
                         at(doc, target.directive),
                         target.directive,
@@ -987,7 +896,7 @@ class BrokenInclude(Rule):
                     yield self.report(
                         doc,
                         via,
-                        f"include {_arg(via)} leads to a problem in "
+                        f"include {arg_of(via)} leads to a problem in "
                         f"{doc.path_of(problem.file)}: {problem.message}",
                         key_path=via.path,
                     )

@@ -8,9 +8,8 @@ import re
 
 from promguard import patterns
 from promguard.model import MASK
+from promguard.models.invocation import invocations, reads_own_grafana_config
 from promguard.rule import Rule
-
-from ..models.invocation import invocations
 
 PCLI = "https://prometheus.io/docs/prometheus/latest/command-line/prometheus/"
 PSEC = "https://prometheus.io/docs/operating/security/"
@@ -527,7 +526,7 @@ class GrafanaAdminPassword(Rule):
                     f"{inv.label} sets an empty Grafana "
                     "admin password, which Grafana ignores: admin/admin applies",
                 )
-            elif value is None and inv.service is not None and not _own_config(inv):
+            elif value is None and inv.service is not None and not reads_own_grafana_config(inv):
                 # In a Dockerfile the password is set where the image is deployed, so its
                 # absence there says nothing.
                 yield self.report(
@@ -535,19 +534,6 @@ class GrafanaAdminPassword(Rule):
                     inv.anchor,
                     f"{inv.label} keeps Grafana's default admin password (admin)",
                 )
-
-
-def _own_config(inv) -> bool:
-    """Grafana reads settings promguard does not see: a mounted or baked-in grafana.ini, or an
-    env_file that is not there to read."""
-    if "GF_PATHS_CONFIG" in inv.env or inv.service is None:
-        return "GF_PATHS_CONFIG" in inv.env
-    if not inv.service.env_complete:
-        return True
-    return any(
-        (v.target or "").rstrip("/") in ("/etc/grafana", "/etc/grafana/grafana.ini")
-        for v in inv.service.volumes
-    )
 
 
 _GRAFANA_SECRET = re.compile(r"_(PASSWORD|SECRET|SECRET_KEY|TOKEN|API_KEY|PRIVATE_KEY)$")

@@ -40,7 +40,9 @@ _SECRETISH_HEADER = re.compile(r"authorization|token|secret|api[-_]?key|password
 
 
 def _schema():
-    from ..models.prometheus_schema import PROMETHEUS  # large; loaded only when a file needs it
+    from promguard.models.prometheus_schema import (
+        PROMETHEUS,  # large; loaded only when a file needs it
+    )
 
     return PROMETHEUS
 

@@ -7,9 +7,8 @@ from __future__ import annotations
 import re
 
 from promguard.model import MASK
-from promguard.rule import Rule
-
-from ..models.terraform_values import (
+from promguard.models.secrets import secret_name
+from promguard.models.terraform_values import (
     AWS_SG,
     HELM_RELEASE,
     K8S_SERVICE,
@@ -36,8 +35,9 @@ from ..models.terraform_values import (
     unauthenticated,
     world_values,
 )
+from promguard.rule import Rule
+
 from .common import url_carries_secret
-from .compose import secret_name
 
 _HAS_LOGIN_NAME = re.compile(r"grafana|oauth2-proxy", re.I)
 

@@ -27,7 +27,7 @@ _WEAK_CLIENT_AUTH = {
 
 
 def _schema():
-    from ..models.webconfig_schema import WEB_CONFIG
+    from promguard.models.webconfig_schema import WEB_CONFIG
 
     return WEB_CONFIG
 

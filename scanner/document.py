@@ -41,3 +41,18 @@ class Document:
         from .parsers.yaml_tree import Mapping
 
         return [root for root in self.roots if isinstance(root, Mapping)]
+
+
+class _In:
+    """Where a finding goes: the file a directive is written in."""
+
+    __slots__ = ("path",)
+
+    def __init__(self, path):
+        self.path = path
+
+
+def at(doc, directive):
+    """For ``Rule.report``: a finding about ``directive`` goes in the file it is written in (an
+    nginx include or a Caddy import, maybe), not in the main file that pulled it in."""
+    return _In(doc.path_of(getattr(directive, "file", None) or doc.abspath))

@@ -83,7 +83,7 @@ class ScanResult:
         return [f for f in self.findings if RANK[f.severity] >= threshold]
 
 
-class _File:
+class ScannedFile:
     """What scanning one file produced."""
 
     def __init__(self, display: str, abspath: str = ""):
@@ -134,7 +134,7 @@ _FIX_OUTSIDE = (
 )
 
 
-def _read(abspath: str, name_kind: str | None, out: _File) -> bytes | None:
+def _read(abspath: str, name_kind: str | None, out: ScannedFile) -> bytes | None:
     """The file's bytes, or None (with a finding when the file is one of ours by its name, or
     by the start of its content)."""
     try:
@@ -159,7 +159,7 @@ def _read(abspath: str, name_kind: str | None, out: _File) -> bytes | None:
         return None
 
 
-def _decode(data: bytes, out: _File) -> str | None:
+def _decode(data: bytes, out: ScannedFile) -> str | None:
     if b"\0" in data[:8192]:
         out.problem(
             PARSE_ERROR, "binary file (contains NUL bytes); not scanned", fix=_FIX_UNREADABLE
@@ -252,7 +252,7 @@ class _Context:
 
     def read_text(self, abspath: str) -> Document | None:
         """A text file a project refers to (an env_file), with the same limits."""
-        scratch = _File(display_path(abspath, self.root))
+        scratch = ScannedFile(display_path(abspath, self.root))
         readable = os.path.isfile(abspath) and self.may_read(abspath)
         data = _read(abspath, None, scratch) if readable else None
         text = _decode(data, scratch) if data is not None else None
@@ -513,14 +513,14 @@ class _Context:
             return None
         return Document(display, abspath, "nginx", text, [config])
 
-    def scan_file(self, abspath: str, display: str) -> _File:
+    def scan_file(self, abspath: str, display: str) -> ScannedFile:
         """What the file gives; an unexpected failure while reading it becomes a finding on it
         (and an internal error for the exit code) and the scan goes on with the next file."""
         try:
             return self._scan_file(abspath, display)
         except Exception as exc:
             self.result.errors.append(f"scanning {display} failed: {describe(exc)}")
-            out = _File(display, abspath)
+            out = ScannedFile(display, abspath)
             out.problem(
                 PARSE_ERROR,
                 f"not scanned: promguard failed on this file ({type(exc).__name__}); "
@@ -530,8 +530,8 @@ class _Context:
             out.kind = detect.kind_by_name(abspath)
             return out
 
-    def _scan_file(self, abspath: str, display: str) -> _File:
-        out = _File(display, abspath)
+    def _scan_file(self, abspath: str, display: str) -> ScannedFile:
+        out = ScannedFile(display, abspath)
         kind = self.settings.kind_of(abspath) if self.settings is not None else None
         doc, text = self.read_document(abspath, display, out, kind)
         if doc is not None:
@@ -552,7 +552,7 @@ class _Context:
                 for rule in self.rules_by_kind.get(doc.kind, ()):
                     out.findings.extend(self.run(rule, doc, display))
         if text is not None:
-            _suppress(out, text, self.selection)
+            apply_suppressions(out, text, self.selection)
         if self.evidence and doc is not None:
             from .evidence import checks_for
 
@@ -560,7 +560,7 @@ class _Context:
             out.checks = checks_for(doc, self.rules_by_kind.get(doc.kind, ()), reported)
         return out
 
-    def read_document(self, abspath: str, display: str, out: _File, kind: str | None = None):
+    def read_document(self, abspath: str, display: str, out: ScannedFile, kind: str | None = None):
         """The file parsed as the kind its name and content say (or as ``kind``), and its
         text; (None, text or None) when it is none of promguard's kinds or does not parse,
         with the reason in ``out``."""
@@ -610,7 +610,7 @@ class _Context:
             self.context[key] = None
             if os.path.isfile(abspath):
                 doc, _ = self.read_document(
-                    abspath, display_path(abspath, self.root), _File(""), kind
+                    abspath, display_path(abspath, self.root), ScannedFile(""), kind
                 )
                 if doc is not None and doc.kind == "compose":
                     self.compose_project(doc)
@@ -745,7 +745,7 @@ def _parser(kind: str):
     return getattr(module, function), getattr(module, error), fix, follows_imports
 
 
-def _suppress(out: _File, text: str, selection: Selection) -> None:
+def apply_suppressions(out: ScannedFile, text: str, selection: Selection) -> None:
     findings = [f for f in out.findings if selection(f.rule_id)]
     suppressions, problems = suppress.parse(text)
     for p in problems:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 
 from .document import Document
-from .engine import PARSE_ERROR, ScanResult, _File, _suppress, finish, new_context
+from .engine import PARSE_ERROR, ScannedFile, ScanResult, apply_suppressions, finish, new_context
 from .model import Finding
 
 
@@ -49,7 +49,7 @@ def scan_host(root: str, rules: list, selection) -> ScanResult:
         service.display = display
         service.map = lambda path, root=root: host.inside(root, path)
         service.open = lambda abspath, kind: context.context_document(abspath, kind)
-        out = _File(unit_doc.path, service.unit)
+        out = ScannedFile(unit_doc.path, service.unit)
         for path, problem in service.problems:
             out.findings.append(
                 Finding(PARSE_ERROR, "high", problem.message, display(path), problem.line)
@@ -80,7 +80,7 @@ def _place(service, docs: dict) -> None:
         value.doc = docs.get(value.file)
 
 
-def _suppressed(out: _File, docs: dict, selection) -> list[Finding]:
+def _suppressed(out: ScannedFile, docs: dict, selection) -> list[Finding]:
     """In-source suppressions apply in the file each finding is in."""
     kept = []
     by_path: dict[str, list[Finding]] = {}
@@ -88,8 +88,8 @@ def _suppressed(out: _File, docs: dict, selection) -> list[Finding]:
         by_path.setdefault(finding.path, []).append(finding)
     texts = {doc.path: doc.text for doc in docs.values()}
     for path, findings in by_path.items():
-        part = _File(path)
+        part = ScannedFile(path)
         part.findings = findings
-        _suppress(part, texts.get(path, ""), selection)
+        apply_suppressions(part, texts.get(path, ""), selection)
         kept.extend(part.findings)
     return kept

@@ -434,10 +434,10 @@ volumes:
 
 
 def test_untouched_file_round_trips_byte_for_byte():
-    from promguard.fixes.yaml_edit import _dump, _Text, _YamlFile
+    from promguard.fixes.yaml_edit import SourceText, YamlFile, _dump
 
-    source = _Text("docker-compose.yml", ROUND_TRIP.encode())
-    document = _YamlFile.open(source)
+    source = SourceText("docker-compose.yml", ROUND_TRIP.encode())
+    document = YamlFile.open(source)
     assert document is not None
     assert _dump(document.yaml, document.load()) == ROUND_TRIP
 
@@ -462,9 +462,9 @@ services:
     ],
 )
 def test_indentation_is_detected(text):
-    from promguard.fixes.yaml_edit import _dump, _Text, _YamlFile
+    from promguard.fixes.yaml_edit import SourceText, YamlFile, _dump
 
-    document = _YamlFile.open(_Text("docker-compose.yml", text.encode()))
+    document = YamlFile.open(SourceText("docker-compose.yml", text.encode()))
     assert document is not None
     assert _dump(document.yaml, document.load()) == text
 

@@ -27,9 +27,9 @@ import sys
 from ..model import MASK
 from ..reporters.masking import mask_lines, mask_message
 from ..safe_text import escape
-from .planner import _NO_REWRITE, Fix, _edit_nginx, _edit_yaml, _Planner
+from .planner import NO_REWRITE, Fix, Planner, edit_nginx, edit_yaml
 from .writer import refusal, write_all
-from .yaml_edit import FixError, _Text
+from .yaml_edit import FixError, SourceText
 
 # ---------------------------------------------------------------------------------------------
 # Output
@@ -147,7 +147,7 @@ def run_fix(args, rules) -> int:
     scan_roots = [
         os.path.abspath(p if os.path.isdir(p) else os.path.dirname(p) or ".") for p in paths
     ]
-    planner = _Planner(root, scanned, {rule.id: rule for rule in rules}, scan_roots)
+    planner = Planner(root, scanned, {rule.id: rule for rule in rules}, scan_roots)
     for finding in result.findings:
         planner.plan(finding)
 
@@ -159,7 +159,7 @@ def run_fix(args, rules) -> int:
             seen.add(key)
             by_file.setdefault(fix.abspath, []).append(fix)
 
-    changed: list[tuple[_Text, str, str, list[Fix]]] = []
+    changed: list[tuple[SourceText, str, str, list[Fix]]] = []
     for abspath in sorted(by_file, key=planner.display):
         fixes = sorted(by_file[abspath], key=lambda f: (f.line, f.column))
         source = planner.text(abspath)
@@ -170,11 +170,11 @@ def run_fix(args, rules) -> int:
             continue
         path = planner.display(abspath)
         if fixes[0].rule_id == "NGX08":
-            new, done, failed = _edit_nginx(source.text, fixes)
+            new, done, failed = edit_nginx(source.text, fixes)
             reason = "not changed: the directive is not written on one line"
         else:
-            new, done, failed = _edit_yaml(source, fixes)
-            reason = _NO_REWRITE
+            new, done, failed = edit_yaml(source, fixes)
+            reason = NO_REWRITE
         planner.advice.extend(f.as_advice(reason) for f in failed)
         planner.advice.extend(f.companion for f in done if f.companion is not None)
         hidden = secret_lines.get(path, set())

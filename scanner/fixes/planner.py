@@ -8,15 +8,15 @@ import re
 
 from ..models.services import TOOLKIT_PROGRAMS
 from .yaml_edit import (
-    _AddKey,
-    _AppendToList,
-    _AppendToScalar,
-    _located,
-    _read,
-    _SetTrue,
-    _Text,
-    _yaml,
-    _YamlFile,
+    AddKey,
+    AppendToList,
+    AppendToScalar,
+    SetTrue,
+    SourceText,
+    YamlFile,
+    located,
+    read_source,
+    round_trip_yaml,
 )
 
 # Programs known never to write their configuration, keys or certificates; a mount of
@@ -41,7 +41,7 @@ _WRITES = re.compile(
 _SERVICE = re.compile(r"service `([^`]+)`")
 # Context lines of the diff that look like a credential are not shown (the findings about
 # secrets mark theirs; this catches what no rule reports).
-_NO_REWRITE = "not changed: ruamel.yaml cannot rewrite the file without changing other lines"
+NO_REWRITE = "not changed: ruamel.yaml cannot rewrite the file without changing other lines"
 
 
 class Advice:
@@ -89,7 +89,7 @@ class Fix:
 # What each rule's fix is
 
 
-class _Planner:
+class Planner:
     def __init__(self, root: str, scanned: set[str], rules: dict, scan_roots=()):
         self.root = root
         self.scan_roots = [os.path.realpath(p) for p in scan_roots]
@@ -98,7 +98,7 @@ class _Planner:
         self.fixes: list[Fix] = []
         self.advice: list[Advice] = []
         self.projects: dict[str, object] = {}
-        self.texts: dict[str, _Text | None] = {}
+        self.texts: dict[str, SourceText | None] = {}
         self.trees: dict[str, object] = {}
 
     def abspath(self, path: str) -> str:
@@ -109,9 +109,9 @@ class _Planner:
 
         return display_path(abspath, self.root)
 
-    def text(self, abspath: str) -> _Text | None:
+    def text(self, abspath: str) -> SourceText | None:
         if abspath not in self.texts:
-            self.texts[abspath] = _read(abspath)
+            self.texts[abspath] = read_source(abspath)
         return self.texts[abspath]
 
     def tree(self, abspath: str):
@@ -121,7 +121,7 @@ class _Planner:
             tree = None
             if source is not None:
                 try:
-                    tree = _yaml(2, 2, 0, False).load(source.text)
+                    tree = round_trip_yaml(2, 2, 0, False).load(source.text)
                 except Exception:
                     tree = None
             self.trees[abspath] = tree
@@ -208,7 +208,7 @@ class _Planner:
         return project.services.get(match.group(1)) if project is not None else None
 
     def read_only_mounts(self, finding) -> bool:
-        from promguard.rules.compose import _writable_config, program_of
+        from ..models.compose_services import program_of, writable_config
 
         service = self.service(finding)
         if service is None:
@@ -217,7 +217,7 @@ class _Planner:
         known = program in _READS_CONFIG or _is_exporter(service)
         if not known:  # an image promguard does not know may write its config
             return "not changed: promguard does not know whether this image writes there"
-        mounts = [v for v in service.volumes if _writable_config(v) or _writable_secret(v)]
+        mounts = [v for v in service.volumes if writable_config(v) or _writable_secret(v)]
         handled = 0
         for volume in mounts:
             abspath = volume.item.doc.abspath
@@ -264,16 +264,16 @@ class _Planner:
         node = volume.item.node
         if tree is None:
             return None
-        path = _located(tree, node.line - 1, node.column - 1)
+        path = located(tree, node.line - 1, node.column - 1)
         if path is None:
             return None
         if isinstance(node, Scalar):
             suffix, reason = _mount_suffix(volume.item.raw, volume.item.value)
-            return _AppendToScalar(path, suffix) if suffix else reason
+            return AppendToScalar(path, suffix) if suffix else reason
         if isinstance(node, Mapping) and node.get("read_only") is not None:
             return "not changed: `read_only` is set to false on purpose"
         if isinstance(node, Mapping):
-            return _AddKey(
+            return AddKey(
                 path,
                 "read_only",
                 lambda: (True, True),
@@ -289,7 +289,7 @@ class _Planner:
         service = self.service(finding)
         if service is None or service.doc.path != finding.path:
             return False
-        from promguard.rules.compose import program_of
+        from ..models.compose_services import program_of
 
         if program_of(service) not in _NNP_SAFE and not _is_exporter(service):
             # an image may need setuid binaries (sudo, su) or file capabilities
@@ -311,7 +311,7 @@ class _Planner:
             anchor = getattr(options, "anchor", None)
             if not isinstance(options, list) or (anchor is not None and anchor.value):
                 return "not changed: the security_opt list is shared through an anchor"
-            op = _AppendToList(
+            op = AppendToList(
                 (*path, "security_opt"),
                 _nnp_item,
                 re.compile(
@@ -324,7 +324,7 @@ class _Planner:
             # merged from an anchor: a list of the service's own would replace that one
             return "not changed: security_opt comes from a `<<:` merge"
         else:
-            op = _AddKey(
+            op = AddKey(
                 path,
                 "security_opt",
                 _nnp_list,
@@ -426,7 +426,7 @@ class _Planner:
                 )
                 return True
             tree = self.tree(abspath)
-            path = _located(tree, finding.line - 1, finding.column - 1) if tree else None
+            path = located(tree, finding.line - 1, finding.column - 1) if tree else None
             if path is None:
                 return False
             self.fixes.append(
@@ -437,7 +437,7 @@ class _Planner:
                     finding.line,
                     finding.column,
                     f"{path[-1]}: true",
-                    _SetTrue(path),
+                    SetTrue(path),
                     finding.message,
                     finding.fix,
                 )
@@ -473,7 +473,7 @@ def _nnp_item(items):
 
 
 def _is_exporter(service) -> bool:
-    from promguard.rules.compose import is_exporter
+    from ..models.compose_services import is_exporter
 
     return is_exporter(service)
 
@@ -568,7 +568,7 @@ _AUTH = ("username", "password", "password_file", "secret", "secret_file")
 _TOKENS = re.compile(r"(server_tokens\s+)(on|build|\"on\"|'on'|\"build\"|'build')(\s*;)")
 
 
-def _edit_nginx(text: str, fixes: list[Fix]) -> tuple[str, list[Fix], list[Fix]]:
+def edit_nginx(text: str, fixes: list[Fix]) -> tuple[str, list[Fix], list[Fix]]:
     lines = text.split("\n")
     done, failed = [], []
     for fix in fixes:
@@ -583,8 +583,8 @@ def _edit_nginx(text: str, fixes: list[Fix]) -> tuple[str, list[Fix], list[Fix]]
     return "\n".join(lines), done, failed
 
 
-def _edit_yaml(source: _Text, fixes: list[Fix]) -> tuple[str, list[Fix], list[Fix]]:
-    document = _YamlFile.open(source)
+def edit_yaml(source: SourceText, fixes: list[Fix]) -> tuple[str, list[Fix], list[Fix]]:
+    document = YamlFile.open(source)
     if document is None:
         return source.text, [], list(fixes)
     done, failed = [], []

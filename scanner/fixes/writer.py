@@ -15,10 +15,10 @@ import os
 import stat
 import tempfile
 
-from .yaml_edit import FixError, _Text
+from .yaml_edit import FixError, SourceText
 
 
-def refusal(source: _Text, scope) -> str | None:
+def refusal(source: SourceText, scope) -> str | None:
     """Why ``source`` must not be rewritten, or None."""
     if not scope.allows(source.abspath):
         return "not changed: the file's real location is outside the scanned folder"
@@ -37,7 +37,7 @@ def refusal(source: _Text, scope) -> str | None:
     return None
 
 
-def write_all(edits: list[tuple[_Text, str]]) -> None:
+def write_all(edits: list[tuple[SourceText, str]]) -> None:
     """Give every file of ``edits`` its new text, or raise FixError having changed none."""
     staged: list[tuple[str, str]] = []  # (temporary file, real path it replaces)
     try:
@@ -53,7 +53,7 @@ def write_all(edits: list[tuple[_Text, str]]) -> None:
         os.replace(temp, target)
 
 
-def _stage(source: _Text, text: str) -> tuple[str, str]:
+def _stage(source: SourceText, text: str) -> tuple[str, str]:
     """A temporary file beside the real file, holding the new text with the file's owner,
     group and mode."""
     target = os.path.realpath(source.abspath)

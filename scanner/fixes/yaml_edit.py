@@ -14,7 +14,7 @@ class FixError(Exception):
 # Reading and writing files as they were
 
 
-class _Text:
+class SourceText:
     """A file's text with what writing it back must keep: BOM, newline style, final newline."""
 
     __slots__ = ("abspath", "raw", "text", "bom", "crlf", "final_newline")
@@ -39,7 +39,7 @@ class _Text:
         return (b"\xef\xbb\xbf" if self.bom else b"") + text.encode("utf-8")
 
 
-def _read(abspath: str) -> _Text | None:
+def read_source(abspath: str) -> SourceText | None:
     from .. import limits
 
     try:
@@ -47,7 +47,7 @@ def _read(abspath: str) -> _Text | None:
             raw = fh.read(limits.MAX_FILE_BYTES + 1)
         if len(raw) > limits.MAX_FILE_BYTES or b"\0" in raw[:8192]:
             return None
-        return _Text(abspath, raw)
+        return SourceText(abspath, raw)
     except (OSError, UnicodeDecodeError):
         return None
 
@@ -56,7 +56,7 @@ def _read(abspath: str) -> _Text | None:
 # YAML edits: ruamel.yaml round trip, kept only when nothing else changes
 
 
-def _yaml(mapping: int, sequence: int, offset: int, explicit_start: bool):
+def round_trip_yaml(mapping: int, sequence: int, offset: int, explicit_start: bool):
     from ruamel.yaml import YAML
 
     yaml = YAML(typ="rt")
@@ -101,24 +101,24 @@ def _indent_candidates(text: str):
     return [(m, o + 2, o) for m, o in seen]
 
 
-class _YamlFile:
+class YamlFile:
     """A YAML file ruamel.yaml can rewrite exactly; ``load()`` gives a fresh tree of the current
     text, ``dump(tree)`` its text. None from ``open`` when no setting reproduces the file."""
 
-    def __init__(self, source: _Text, yaml, text: str):
+    def __init__(self, source: SourceText, yaml, text: str):
         self.source = source
         self.yaml = yaml
         self.text = text  # the current text, with the fixes accepted so far ("\n" line ends)
 
     @classmethod
-    def open(cls, source: _Text) -> _YamlFile | None:
+    def open(cls, source: SourceText) -> YamlFile | None:
         text = source.text if source.text.endswith("\n") else source.text + "\n"
         markers = re.findall(r"^(?:---|\.\.\.)(?:[ \t]|$)", text, re.M)
         explicit = bool(re.match(r"(?:[ \t]*(?:#[^\n]*)?\n)*---(?:[ \t]|$)", text, re.M))
         if len(markers) > (1 if explicit else 0):
             return None  # several documents: compose and alertmanager files are one
         for mapping, sequence, offset in _indent_candidates(text):
-            yaml = _yaml(mapping, sequence, offset, explicit)
+            yaml = round_trip_yaml(mapping, sequence, offset, explicit)
             try:
                 tree = yaml.load(text)
             except Exception:  # ruamel refuses the file (duplicate keys, odd tags ...)
@@ -269,7 +269,7 @@ class _YamlOp:
         raise NotImplementedError
 
 
-class _AppendToScalar(_YamlOp):
+class AppendToScalar(_YamlOp):
     """`./prometheus.yml:/etc/prometheus/prometheus.yml` -> `...:ro` (``suffix`` ":ro" or
     ",ro"), quoting kept."""
 
@@ -298,7 +298,7 @@ class _AppendToScalar(_YamlOp):
         return _one_line_grew(old_lines, new_lines, re.compile(re.escape(self.suffix)))
 
 
-class _SetTrue(_YamlOp):
+class SetTrue(_YamlOp):
     """An existing `key: false` becomes `key: true` (AM03)."""
 
     def __init__(self, path):
@@ -328,7 +328,7 @@ class _SetTrue(_YamlOp):
         )
 
 
-class _AddKey(_YamlOp):
+class AddKey(_YamlOp):
     """A new key in a block mapping (or a flow one), written on one line; ruamel is tried with
     the key at the end of the mapping, then further up, until the line lands right after other
     content (a comment that ends the mapping belongs to what follows it)."""
@@ -361,7 +361,7 @@ class _AddKey(_YamlOp):
         )
 
 
-class _AppendToList(_YamlOp):
+class AppendToList(_YamlOp):
     """One more item in an existing list (security_opt), at the end if ruamel writes it
     there cleanly, else before a later item (their order does not matter)."""
 
@@ -389,7 +389,7 @@ class _AppendToList(_YamlOp):
         )
 
 
-def _located(tree, line0: int, column0: int):
+def located(tree, line0: int, column0: int):
     """The path (keys and indexes) of the value written at a 0-based position, or None."""
     seen = set()
     stack = [((), tree)]

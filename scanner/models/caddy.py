@@ -410,3 +410,11 @@ def _sorted(directives) -> list[Directive]:
         key=lambda item: (rank(item[1]), _specificity(item[1]), item[0]),
     )
     return [d for _, d in keyed]
+
+
+def sites(doc):
+    """The site models of a Caddyfile document (built once per document)."""
+    cached = doc.cache.get("caddy")
+    if cached is None:
+        cached = doc.cache["caddy"] = [SiteModel(s) for s in doc.roots[0].sites]
+    return cached

@@ -234,3 +234,16 @@ def invocations(doc) -> list[Invocation]:
         found = []
     doc.cache["invocations"] = found
     return found
+
+
+def reads_own_grafana_config(inv) -> bool:
+    """Grafana reads settings promguard does not see: a mounted or baked-in grafana.ini, or an
+    env_file that is not there to read."""
+    if "GF_PATHS_CONFIG" in inv.env or inv.service is None:
+        return "GF_PATHS_CONFIG" in inv.env
+    if not inv.service.env_complete:
+        return True
+    return any(
+        (v.target or "").rstrip("/") in ("/etc/grafana", "/etc/grafana/grafana.ini")
+        for v in inv.service.volumes
+    )

@@ -121,3 +121,14 @@ def _literal_secrets(key: Scalar, value: Node, spec):
     elif isinstance(spec, MapOf) and isinstance(value, Mapping):
         for child_key, child in value.entries:
             yield from _literal_secrets(child_key, child, spec.value)
+
+
+def schema_for(kind: str):
+    """The schema of a Prometheus or an Alertmanager config (loaded when first asked for)."""
+    if kind == "prometheus":
+        from .prometheus_schema import PROMETHEUS
+
+        return PROMETHEUS
+    from .alertmanager_schema import ALERTMANAGER
+
+    return ALERTMANAGER

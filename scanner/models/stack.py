@@ -289,7 +289,8 @@ class Model:
         documents = self.proxy_documents("caddy")
         if not documents:
             return []
-        from ..rules.caddy import at, sites
+        from ..document import at
+        from .caddy import sites
 
         found = []
         for doc, project in documents:
@@ -453,7 +454,8 @@ def _nginx_service(location, resolve):
 
 
 def _nginx_proxy(doc, location, service, resolve) -> Proxy:
-    from ..rules.nginx import at, protected, refuses, serving
+    from ..document import at
+    from .nginx_access import protected, refuses, serving
 
     written = at(doc, location.directive)
     directive = location.directive
@@ -543,7 +545,7 @@ def _mapping(doc):
 
 
 def _mounts(project, service) -> list[Mount]:
-    from ..rules.compose import host_source
+    from .compose_services import host_source
 
     class _Doc:  # host_source reads named volumes from doc.compose
         compose = project

@@ -214,7 +214,7 @@ def _too_deep(text: str) -> HclError | None:
     return None
 
 
-def _end_of_file(text: str) -> HclError:
+def end_of_file_error(text: str) -> HclError:
     """Reported at the end of the last line with text: where the missing bracket belongs."""
     content = text.rstrip()
     last_line = content.rsplit("\n", 1)[-1]
@@ -225,7 +225,7 @@ _ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)", re.S)
 _SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 
 
-def _unescape(text: str) -> str:
+def unescape(text: str) -> str:
     def one(match):
         code = match.group(1)
         if code[0] in "uU" and len(code) > 1:

@@ -27,10 +27,10 @@ from .hcl import (
     Traversal,
     Tuple,
     Variable,
-    _end_of_file,
-    _unescape,
+    end_of_file_error,
     heredoc_node,
     make_template,
+    unescape,
 )
 
 
@@ -48,11 +48,11 @@ def parse_with_lark(text: str) -> Body:
         what = repr(char) if len(char) == 1 and not char.isalnum() else "character"
         raise HclError(f"unexpected {what}", exc.line, exc.column) from None
     except UnexpectedEOF:
-        raise _end_of_file(text) from None
+        raise end_of_file_error(text) from None
     except UnexpectedInput as exc:
         token = getattr(exc, "token", None)
         if token is None or getattr(token, "type", "") == "$END":
-            raise _end_of_file(text) from None
+            raise end_of_file_error(text) from None
         raise HclError(_unexpected(token), max(exc.line, 1), max(exc.column, 1)) from None
     except RecursionError:
         raise HclError(TOO_DEEP) from None
@@ -196,7 +196,7 @@ class _Walk:
             inner = part.children[0]
             if not _is_tree(inner):
                 if inner.type == "STRING_CHARS":
-                    parts.append(_unescape(str(inner)))
+                    parts.append(unescape(str(inner)))
                 elif inner.type in ("ESCAPED_INTERPOLATION", "ESCAPED_DIRECTIVE"):
                     parts.append(str(inner)[1:])  # $${x} is the text ${x}
                 else:
@@ -210,7 +210,7 @@ class _Walk:
         return parts
 
     def e_template_string(self, tree, depth):
-        return Literal(_unescape(str(tree.children[0])[2:-2]))
+        return Literal(unescape(str(tree.children[0])[2:-2]))
 
     def e_heredoc_template(self, tree, depth):
         return self.heredoc(tree, depth)

@@ -30,9 +30,9 @@ from .hcl import (
     Traversal,
     Tuple,
     Variable,
-    _unescape,
     heredoc_node,
     make_template,
+    unescape,
 )
 
 # Where newlines do not count, a comment can only end the line: python-hcl2's grammar takes a
@@ -414,9 +414,9 @@ class _Reader:
                 piece = chunk.group()
                 if "$${" in piece or "%%{" in piece:
                     piece = piece.replace("$${", "\x00").replace("%%{", "\x01")
-                    piece = _unescape(piece).replace("\x00", "${").replace("\x01", "%{")
+                    piece = unescape(piece).replace("\x00", "${").replace("\x01", "%{")
                 else:
-                    piece = _unescape(piece)
+                    piece = unescape(piece)
                 parts.append(piece)
                 pos = chunk.end()
             if text.startswith('"', pos):
