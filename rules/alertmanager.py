@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
+from promguard.lazy_regex import lazy
 from promguard.models.services import is_loopback
 from promguard.parsers.yaml_tree import Mapping, Scalar, Sequence
 from promguard.rule import Rule
@@ -20,7 +19,7 @@ AM_DOCS = "https://prometheus.io/docs/alerting/latest/configuration/"
 AM_CHANGELOG = "https://github.com/prometheus/alertmanager/blob/main/CHANGELOG.md"
 # Fields whose value is where notifications (and so alert contents) are sent; other URLs (Slack
 # action buttons, Pushover's supplementary link) are only links shown in the message.
-_DESTINATION = re.compile(
+_DESTINATION = lazy(
     r"^global\.\w+_url$"
     r"|^receivers\[\d+\]\.\w+_configs\[\d+\]\.(api_url|webhook_url)$"
     r"|^receivers\[\d+\]\.(webhook|pagerduty|incidentio)_configs\[\d+\]\.url$"

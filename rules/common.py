@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import re
 
+from promguard.lazy_regex import lazy
 from promguard.model import MASK
 
 # ${NAME}, ${NAME:-default} and friends; $NAME only in capitals, because a bare $word is common
 # inside passwords and regular expressions, while environment variables are written in capitals.
-_ENV = re.compile(
+_ENV = lazy(
     r"\$\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?:[:?+=-][^}]*)?\}"
     # A bare $NAME only where a variable stands on its own (start, or after a separator):
     # inside a word, as in Xk9$TRONG!pass, it is part of a password.
     r"|(?:^|(?<=[\s/:=@\"'(,]))\$(?P<bare>[A-Z_][A-Z0-9_]{2,})\b"
 )
-_TEMPLATE = re.compile(r"\{\{.*?\}\}", re.DOTALL)  # Go templates keep their own $variables
-_USERINFO = re.compile(r"^[a-z][a-z0-9+.-]*://[^/@\s]*:[^/@\s]+@", re.IGNORECASE)
+_TEMPLATE = lazy(r"\{\{.*?\}\}", re.DOTALL)  # Go templates keep their own $variables
+_USERINFO = lazy(r"^[a-z][a-z0-9+.-]*://[^/@\s]*:[^/@\s]+@", re.IGNORECASE)
 
 OLD_TLS = {"TLS10": "TLS 1.0", "TLS11": "TLS 1.1"}
 
@@ -34,7 +35,7 @@ def has_userinfo_password(url: str) -> bool:
     return bool(_USERINFO.match(url.strip()))
 
 
-_SECRET_PARAM = re.compile(r"(token|key|secret|sig|signature|code|auth|pass|pwd)", re.I)
+_SECRET_PARAM = lazy(r"(token|key|secret|sig|signature|code|auth|pass|pwd)", re.I)
 _WEBHOOK_HOSTS = (
     "hooks.slack.com",
     "discord.com",

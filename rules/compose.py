@@ -4,8 +4,7 @@ at the entry (one port, one volume, one environment variable) in the file that w
 
 from __future__ import annotations
 
-import re
-
+from promguard.lazy_regex import lazy
 from promguard.model import MASK, Finding
 from promguard.models.compose_services import (
     SOCKETS,
@@ -48,7 +47,7 @@ DANGEROUS_CAPS = {
     "DAC_OVERRIDE": "medium",
 }
 # `key: value` or `key=value` in a config file written inline (YAML, INI, env style).
-_INLINE_SECRET = re.compile(r"^\s*(?P<key>[A-Za-z0-9_.-]+)\s*[:=]\s*[\"']?(?P<value>[^\s\"'#]+)")
+_INLINE_SECRET = lazy(r"^\s*(?P<key>[A-Za-z0-9_.-]+)\s*[:=]\s*[\"']?(?P<value>[^\s\"'#]+)")
 
 
 def services(doc):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import posixpath
 import re
 
+from promguard.lazy_regex import lazy
 from promguard.models.stack import ALWAYS_ON_BEFORE_2, IMAGE_FILES, stack_model
 from promguard.rule import Rule
 
@@ -575,7 +576,7 @@ class ClientsWithoutCredentials(Rule):
 
 # A healthcheck command that passes credentials: curl -u / --user, wget --http-user, an
 # Authorization header, or user:password@ in the URL.
-_CREDENTIALS = re.compile(
+_CREDENTIALS = lazy(
     r"(^|\s)(-u|--user|--http-user|--http-password)(\s|=)|authorization\s*:|://[^\"'@]*@",
     re.I,
 )

@@ -3,8 +3,7 @@ The program-flag rules (rules/programs.py) read ENTRYPOINT and CMD too."""
 
 from __future__ import annotations
 
-import re
-
+from promguard.lazy_regex import lazy
 from promguard.model import MASK
 from promguard.models.secrets import OWN_RULES_PREFIXES, looks_secret, secret_name
 from promguard.rule import Rule
@@ -13,7 +12,7 @@ DF_REF = "https://docs.docker.com/reference/dockerfile/"
 BEST = "https://docs.docker.com/build/building/best-practices/"
 OWASP_DOCKER = "https://cheatsheetseries.owasp.org/cheatsheets/Docker_Security_Cheat_Sheet.html"
 SECRETS_CHECK = "https://docs.docker.com/reference/build-checks/secrets-used-in-arg-or-env/"
-_PIPE_TO_SHELL = re.compile(
+_PIPE_TO_SHELL = lazy(
     r"\b(curl|wget)\b[^;&\n]*\|\s*(sudo\s+(-\S+\s+)*)?(/usr)?(/bin/)?(ba|da|z|a)?sh\b"
     r"|\b(ba|z)?sh\s+-c\s+[\"']?\$\((curl|wget)\b"
 )

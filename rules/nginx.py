@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from promguard.document import at
+from promguard.lazy_regex import lazy
 from promguard.models.nginx_access import (
     access_rules,
     arg_of,
@@ -49,7 +50,7 @@ MUTATING = {
     "pushgateway": ("/api/v1/admin/wipe", "/-/quit", "/-/reload"),
 }
 _WEAK_PROTOCOLS = ("SSLv2", "SSLv3", "TLSv1", "TLSv1.1")
-_WEAK_CIPHER = re.compile(r"RC4|(^|-)3?DES(-|$)|MD5|NULL|EXPORT|(^|-)EXP(-|$)|^ADH|^AECDH", re.I)
+_WEAK_CIPHER = lazy(r"RC4|(^|-)3?DES(-|$)|MD5|NULL|EXPORT|(^|-)EXP(-|$)|^ADH|^AECDH", re.I)
 
 
 def model(doc):

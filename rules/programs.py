@@ -4,9 +4,8 @@ environment, Dockerfile ENTRYPOINT, CMD and ENV)."""
 
 from __future__ import annotations
 
-import re
-
 from promguard import patterns
+from promguard.lazy_regex import lazy
 from promguard.model import MASK
 from promguard.models.invocation import invocations, reads_own_grafana_config
 from promguard.rule import Rule
@@ -536,7 +535,7 @@ class GrafanaAdminPassword(Rule):
                 )
 
 
-_GRAFANA_SECRET = re.compile(r"_(PASSWORD|SECRET|SECRET_KEY|TOKEN|API_KEY|PRIVATE_KEY)$")
+_GRAFANA_SECRET = lazy(r"_(PASSWORD|SECRET|SECRET_KEY|TOKEN|API_KEY|PRIVATE_KEY)$")
 
 
 class GrafanaLiteralSecret(Rule):

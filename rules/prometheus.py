@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from promguard.lazy_regex import lazy
 from promguard.model import MASK
 from promguard.models.services import is_loopback
 from promguard.parsers.yaml_tree import Mapping, Scalar, Sequence, scalars
@@ -30,13 +31,13 @@ WEB_CONFIG_DOCS = (
 SERVER_KEYS = ("web", "tls_server_config", "basic_auth_users", "http_server_config")
 CREDENTIAL_KEYS = ("basic_auth", "authorization", "oauth2", "bearer_token", "bearer_token_file")
 # Fields of type config.URL, whose password Prometheus redacts when it shows the configuration.
-_REDACTED_URL = re.compile(r"^(remote_write|remote_read)\[\d+\]\.url$|(^|\.)proxy_url$")
+_REDACTED_URL = lazy(r"^(remote_write|remote_read)\[\d+\]\.url$|(^|\.)proxy_url$")
 _NO_TWIN_FIX = (
     "Prefer workload identity or the provider's default credential chain where the service "
     "discovery supports it; otherwise keep this file out of version control and readable only "
     "by Prometheus."
 )
-_SECRETISH_HEADER = re.compile(r"authorization|token|secret|api[-_]?key|password|cookie", re.I)
+_SECRETISH_HEADER = lazy(r"authorization|token|secret|api[-_]?key|password|cookie", re.I)
 
 
 def _schema():

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from promguard.lazy_regex import lazy
 from promguard.model import MASK
 from promguard.models.secrets import secret_name
 from promguard.models.terraform_values import (
@@ -39,7 +40,7 @@ from promguard.rule import Rule
 
 from .common import url_carries_secret
 
-_HAS_LOGIN_NAME = re.compile(r"grafana|oauth2-proxy", re.I)
+_HAS_LOGIN_NAME = lazy(r"grafana|oauth2-proxy", re.I)
 
 
 class _Opening:
@@ -480,7 +481,7 @@ class ExposedKubernetesService(Rule):
             )
 
 
-_SOURCE_RANGES = re.compile(r"^(?:(.*)\.)?service\.loadBalancerSourceRanges(?:\[\d+\])?$")
+_SOURCE_RANGES = lazy(r"^(?:(.*)\.)?service\.loadBalancerSourceRanges(?:\[\d+\])?$")
 # Charts whose values can give a monitoring program without a login its own load balancer:
 # the value prefix of each such service, and the program a chart's top-level service is.
 _SERVICE_OWNERS = {
@@ -502,12 +503,12 @@ _EXPOSABLE_CHARTS = frozenset(
     ("kube-prometheus-stack", "prometheus", "prometheus-operator", *_CHART_SERVICES)
 )
 
-_AUTH_ANNOTATION = re.compile(
+_AUTH_ANNOTATION = lazy(
     r"auth-url|auth-type|auth-secret|auth-signin|router\.middlewares|auth-tls-secret|"
     r"alb\.ingress\.kubernetes\.io/auth|oauth|authenticat",
     re.I,
 )
-_ALLOWLIST_ANNOTATION = re.compile(r"(whitelist|allowlist)-source-range", re.I)
+_ALLOWLIST_ANNOTATION = lazy(r"(whitelist|allowlist)-source-range", re.I)
 
 
 def _allowlisted(annotations) -> bool:
@@ -751,8 +752,8 @@ class PlainHttpLoadBalancer(Rule):
 
 # Keys that name where a secret is, not the secret: existingSecret, secretName, passwordKey,
 # adminPasswordKey (the charts write these in camelCase; grafana.ini's secret_key is a secret).
-_NOT_A_PASSWORD_KEY = re.compile(r"^existing|[a-z](Key|Name|Ref|File|Path)$|_(file|path)$")
-_SECRET_URL_KEY = re.compile(r"^(slack_api_url|webhook_url|api_url|url)$", re.I)
+_NOT_A_PASSWORD_KEY = lazy(r"^existing|[a-z](Key|Name|Ref|File|Path)$|_(file|path)$")
+_SECRET_URL_KEY = lazy(r"^(slack_api_url|webhook_url|api_url|url)$", re.I)
 _DEFAULT_PASSWORDS = frozenset(("admin", "prom-operator"))
 _PASSWORD_CHARTS = frozenset(("kube-prometheus-stack", "grafana", "prometheus"))
 
@@ -822,7 +823,7 @@ _RISKY_VALUES = {
     "enableRemoteWriteReceiver": "the remote-write receiver (anyone who reaches it writes data)",
     "enableOTLPReceiver": "the OTLP receiver (anyone who reaches it writes data)",
 }
-_RISKY_FLAG = re.compile(r"^(--)?web\.enable-(admin-api|remote-write-receiver|otlp-receiver)$")
+_RISKY_FLAG = lazy(r"^(--)?web\.enable-(admin-api|remote-write-receiver|otlp-receiver)$")
 
 
 class HelmRiskyEndpoints(Rule):
@@ -871,7 +872,7 @@ class HelmRiskyEndpoints(Rule):
             )
 
 
-_ARGS_KEY = re.compile(r"(extraFlags|extraArgs|additionalArgs)(\[\d+\])?(\.(?P<rest>.*))?$", re.I)
+_ARGS_KEY = lazy(r"(extraFlags|extraArgs|additionalArgs)(\[\d+\])?(\.(?P<rest>.*))?$", re.I)
 
 
 def _risky(setting) -> str | None:

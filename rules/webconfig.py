@@ -3,8 +3,7 @@ Prometheus, Alertmanager, Pushgateway and the official exporters."""
 
 from __future__ import annotations
 
-import re
-
+from promguard.lazy_regex import lazy
 from promguard.model import MASK
 from promguard.parsers.yaml_tree import Mapping, Scalar
 from promguard.rule import Rule
@@ -16,7 +15,7 @@ HTTPS_DOCS = "https://prometheus.io/docs/prometheus/latest/configuration/https/"
 BCRYPT_DOCS = "https://prometheus.io/docs/guides/basic-auth/"
 
 # golang.org/x/crypto/bcrypt accepts the 2, 2a, 2b and 2y prefixes.
-_BCRYPT = re.compile(r"^\$2[aby]?\$(?P<cost>\d\d)\$[./A-Za-z0-9]{53}$")
+_BCRYPT = lazy(r"^\$2[aby]?\$(?P<cost>\d\d)\$[./A-Za-z0-9]{53}$")
 # Client certificate modes that accept a client without a certificate, or with any certificate.
 _WEAK_CLIENT_AUTH = {
     "RequestClientCert": "asks for a client certificate but does not require or verify it",

@@ -11,6 +11,8 @@ import fnmatch
 import os
 import re
 
+from .lazy_regex import lazy
+
 YAML_KINDS = ("prometheus", "alertmanager", "webconfig", "compose")
 
 # (pattern on the lower-cased file name, kind); the first match wins.
@@ -45,7 +47,7 @@ _WEAK_NAMES = ("web*.yml", "web*.yaml")
 _NGINX_FOLDERS = ("nginx", "conf.d", "sites-available", "sites-enabled")
 
 # Top-level keys that only one kind has; used to find kinds in files with other names.
-_MARKERS = re.compile(
+_MARKERS = lazy(
     rb"^(scrape_configs|rule_files|scrape_config_files|remote_write|remote_read|route|receivers"
     rb"|tls_server_config|basic_auth_users|http_server_config|services|global)[ \t]*:",
     re.MULTILINE,
@@ -136,7 +138,7 @@ def may_be_yaml_kind(data: bytes) -> bool:
     return _MARKERS.search(data) is not None
 
 
-_NGINX_CONTENT = re.compile(
+_NGINX_CONTENT = lazy(
     rb"^\s*(http|server|events|upstream\s+\S+|location\s+[^{;]+)\s*\{", re.MULTILINE
 )
 

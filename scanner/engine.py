@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-import re
 import stat
 
 from . import detect, limits, suppress
 from .document import Document
 from .files import ReadScope, collect, display_path, read_boundaries
+from .lazy_regex import lazy
 from .model import RANK, Finding, assign_fingerprints
 
 # Engine-made findings (rules/core.py has their metadata).
@@ -125,7 +125,7 @@ _CORE_SEVERITY = {
 _SNIFF_BYTES = 64 * 1024
 _PARSED = object()  # a Terraform file that parsed and was judged; its tree is let go
 # Go-template and Jinja markers: a file with them is rendered into YAML somewhere else.
-_TEMPLATE = re.compile(r"\{\{-?\s*[.$\w(]|\{%-?\s*\w")
+_TEMPLATE = lazy(r"\{\{-?\s*[.$\w(]|\{%-?\s*\w")
 _FIX_UNREADABLE = "Make the file valid UTF-8 YAML; the program that reads it would reject it too."
 OUTSIDE = "not read: points outside the scanned folder"
 _FIX_OUTSIDE = (

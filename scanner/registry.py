@@ -4,15 +4,15 @@ distribution, so they load exactly like a third-party plugin does."""
 from __future__ import annotations
 
 import importlib
-import re
 
 from . import controls
+from .lazy_regex import lazy
 from .model import KINDS, SEVERITIES
 from .plugins import entry_points, search_path
 from .rule import Rule
 
-_ID = re.compile(r"^[A-Z][A-Z0-9]*[0-9]+$")
-_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_ID = lazy(r"^[A-Z][A-Z0-9]*[0-9]+$")
+_NAME = lazy(r"^[a-z0-9][a-z0-9-]*$")
 _PRECISIONS = ("very-high", "high", "medium", "low")
 _REQUIRED = ("name", "title", "description", "fix")
 

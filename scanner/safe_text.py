@@ -10,11 +10,17 @@ are added after it.
 
 from __future__ import annotations
 
+import functools
 import re
 
 # C0 (tab kept: harmless, and common in messages quoting a line), DEL, C1, the Unicode line
 # and paragraph separators, and the bidirectional embedding, override and isolate marks.
-_UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_UNSAFE = "[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+
+
+@functools.cache
+def _unsafe() -> re.Pattern:
+    return re.compile(_UNSAFE)  # compiled on the first text that is not printable
 
 
 def _visible(match: re.Match) -> str:
@@ -24,9 +30,9 @@ def _visible(match: re.Match) -> str:
 
 def escape(text: str) -> str:
     """``text`` with every control character written as ``\\xNN`` (or ``\\uNNNN``)."""
-    if text.isprintable() or not _UNSAFE.search(text):
+    if text.isprintable():
         return text
-    return _UNSAFE.sub(_visible, text)
+    return _unsafe().sub(_visible, text)
 
 
 def escape_lines(text: str) -> str:

@@ -8,10 +8,10 @@ reason is reported instead of applied: silencing a security check needs a record
 
 from __future__ import annotations
 
-import re
+from .lazy_regex import lazy
 
-_COMMENT = re.compile(r"(?:^|\s)#\s*promguard\s*:\s*(?P<kind>ignore-file|ignore)\b(?P<rest>.*)$")
-_IDS = re.compile(r"^\[(?P<ids>[^\]]*)\]\s*(?P<reason>.*)$")
+_COMMENT = lazy(r"(?:^|\s)#\s*promguard\s*:\s*(?P<kind>ignore-file|ignore)\b(?P<rest>.*)$")
+_IDS = lazy(r"^\[(?P<ids>[^\]]*)\]\s*(?P<reason>.*)$")
 
 
 class Suppression:

@@ -5,19 +5,21 @@ from __future__ import annotations
 
 import re
 
-SECRET_NAME = re.compile(
+from ..lazy_regex import lazy
+
+SECRET_NAME = lazy(
     r"(^|_)(PASSWORD|PASSWD|PASS|SECRET|TOKEN|API_?KEY|ACCESS_KEY|SECRET_KEY|PRIVATE_KEY|"
     r"SERVICE_KEY|ROUTING_KEY|AUTH_KEY|CREDENTIALS?|CLIENT_SECRET|WEBHOOK_URL)(_|$)",
     re.IGNORECASE,
 )
 # Names of identifiers next to secrets: AWS_ACCESS_KEY_ID and MINIO_ACCESS_KEY name a key, the
 # secret is AWS_SECRET_ACCESS_KEY / MINIO_SECRET_KEY.
-_NOT_A_SECRET_NAME = re.compile(
+_NOT_A_SECRET_NAME = lazy(
     r"(_FILE|_PATH|_DIR|_LENGTH|_ENABLED|_HEADER|_NAME|_USER|_ID|^MINIO_ACCESS_KEY)$", re.I
 )
 # Programs with rules of their own for their settings (GRF02, O2P02).
 OWN_RULES_PREFIXES = ("GF_", "OAUTH2_PROXY_")
-_PLACEHOLDER = re.compile(r"^(|true|false|yes|no|none|null|0|1|\*+|x+|<[^>]*>)$", re.I)
+_PLACEHOLDER = lazy(r"^(|true|false|yes|no|none|null|0|1|\*+|x+|<[^>]*>)$", re.I)
 
 
 def secret_name(name: str) -> bool:

@@ -9,7 +9,7 @@ Standard library only, nothing heavy at import time: this module is imported on 
 
 from __future__ import annotations
 
-import re
+from ..lazy_regex import lazy
 
 __all__ = [
     "DEFAULT_PORTS",
@@ -142,7 +142,7 @@ _OFFICIAL_NOT_ROOT = frozenset(
 # Monitoring programs that do have an official Docker Hub image (all without a USER).
 _OFFICIAL_PROGRAM_IMAGES = frozenset({"nginx", "caddy", "traefik"})
 
-_VERSION_RE = re.compile(r"[vV]?(\d+(?:\.\d+)*)(?![\d])")
+_VERSION_RE = lazy(r"[vV]?(\d+(?:\.\d+)*)(?![\d])")
 
 
 def _version(tag: str | None) -> tuple[int, ...] | None:
@@ -512,7 +512,7 @@ _VALUES: dict[str, frozenset] = {
 }
 
 # node_exporter: "collector.<name>" (no further dot) enables or disables a collector.
-_COLLECTOR_RE = re.compile(r"collector\.[A-Za-z0-9_]+$")
+_COLLECTOR_RE = lazy(r"collector\.[A-Za-z0-9_]+$")
 
 # strconv.ParseBool, which pflag, Go's flag package and kingpin use.
 _TRUE = frozenset({"1", "t", "T", "TRUE", "true", "True"})

@@ -8,6 +8,8 @@ import re
 
 from promguard.model import Finding
 
+from ..lazy_regex import lazy
+
 TF_REGISTRY = "https://registry.terraform.io/providers/"
 AWS_SG = TF_REGISTRY + "hashicorp/aws/latest/docs/resources/security_group"
 HELM_RELEASE = TF_REGISTRY + "hashicorp/helm/latest/docs/resources/release"
@@ -28,16 +30,16 @@ MONITORING_PORTS = {
 # resource or its security group says it is about monitoring (its name, description or tags).
 SHARED_PORTS = {3000: "Grafana", 4180: "oauth2-proxy", 8080: "cAdvisor"}
 GOSSIP_PORT = 9094  # the only monitoring port that speaks UDP as well as TCP
-MONITORING_WORDS = re.compile(
+MONITORING_WORDS = lazy(
     r"prom|grafana|alertmanager|monitor|metric|exporter|cadvisor|oauth2|observab|pushgateway", re.I
 )
 # Programs that answer every request without a login (Grafana has its own).
-UNAUTHENTICATED_NAMES = re.compile(
+UNAUTHENTICATED_NAMES = lazy(
     r"prometheus|alertmanager|pushgateway|node[-_]?exporter|blackbox|cadvisor|exporter", re.I
 )
 # Names that contain one of those but are something with a login of its own (the Grafana of
 # kube-prometheus-stack is called kube-prometheus-stack-grafana).
-_HAS_LOGIN = re.compile(r"grafana|oauth2-proxy|kibana", re.I)
+_HAS_LOGIN = lazy(r"grafana|oauth2-proxy|kibana", re.I)
 
 
 def unauthenticated(name: str | None) -> bool:

@@ -8,10 +8,9 @@ decide types from the raw text.
 
 from __future__ import annotations
 
-import re
-
 import yaml
 
+from ..lazy_regex import lazy
 from ..limits import MAX_YAML_DEPTH, MAX_YAML_NODES
 from . import ParseError
 
@@ -250,7 +249,7 @@ def _unquoted(problem: str) -> str:
     )
 
 
-_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
+_QUOTED = lazy(r"'[^']*'|\"[^\"]*\"")
 
 
 def _error_position(exc, text: str) -> tuple[int, int]:
