@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 class Document:
-    __slots__ = ("path", "abspath", "kind", "text", "roots", "compose", "_lines", "cache")
+    __slots__ = ("path", "abspath", "kind", "text", "roots", "unit", "_lines", "cache")
 
     def __init__(self, path: str, abspath: str, kind: str, text: str, roots: list):
         self.path = path  # as reports show it: relative to the scan root, forward slashes
@@ -12,9 +12,15 @@ class Document:
         self.kind = kind
         self.text = text
         self.roots = roots  # parsed documents (YAML: one located node per --- document)
-        self.compose = None  # compose files: the project (base + overrides) it belongs to
+        self.unit = None  # what the file is judged as part of, when its kind says (kinds/)
         self._lines: list[str] | None = None
         self.cache: dict = {}  # what rules derive from the document once (models, programs)
+
+    @property
+    def compose(self):
+        """A compose file's project (models.compose.ComposeProject: the base file, its
+        overrides, .env), or None."""
+        return self.unit if self.kind == "compose" else None
 
     @property
     def lines(self) -> list[str]:

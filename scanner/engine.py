@@ -20,30 +20,6 @@ TOO_LARGE = "PG004"
 # as a file with nothing wrong in it.
 ALWAYS_ON = (PARSE_ERROR, TOO_LARGE)
 
-# Parsers of the kinds that are not YAML: (module, function, error class, the fix of a syntax
-# error, whether the parser follows imports), imported when first needed. The function takes the
-# file's text (and, when it follows imports, the file's path with ``read`` and ``root`` keywords)
-# and returns the document's root, or raises the error class with ``message``, ``line`` and
-# ``column``.
-PARSERS: dict[str, tuple[str, str, str, str, bool]] = {
-    "dockerfile": (
-        ".parsers.dockerfile",
-        "parse_dockerfile",
-        "DockerfileError",
-        "Fix the dockerfile syntax at the reported line.",
-        False,
-    ),
-    "caddy": (
-        ".parsers.caddyfile",
-        "parse_caddyfile",
-        "CaddyError",
-        "Fix the Caddyfile syntax at the reported line (`caddy validate` agrees).",
-        True,
-    ),
-}
-# Kinds whose parser exists; the others are recognised and left for their own parsers.
-PARSED_KINDS = frozenset(detect.YAML_KINDS) | frozenset(PARSERS) | {"nginx", "terraform"}
-
 
 class Selection:
     """Which rule IDs are on: --select and --ignore take IDs or ID prefixes."""
@@ -123,7 +99,6 @@ _CORE_SEVERITY = {
     TOO_LARGE: "medium",
 }
 _SNIFF_BYTES = 64 * 1024
-_PARSED = object()  # a Terraform file that parsed and was judged; its tree is let go
 # Go-template and Jinja markers: a file with them is rendered into YAML somewhere else.
 _TEMPLATE = lazy(r"\{\{-?\s*[.$\w(]|\{%-?\s*\w")
 _FIX_UNREADABLE = "Make the file valid UTF-8 YAML; the program that reads it would reject it too."
@@ -189,19 +164,21 @@ def _top_keys(roots) -> tuple[set[str] | None, object]:
     return None, None
 
 
-class _Context:
-    """What one scan shares between files: the rules, and the projects already judged: a
-    compose base with its overrides, an nginx.conf with the files it includes. Each is judged
-    once; every scanned file keeps the findings that point into it."""
+class Session:
+    """What one scan shares between files: the rules by kind, the kinds (which hold what they
+    judge once: a compose project, an nginx.conf with its includes, the Terraform modules), the
+    limits of what may be read. Each unit is judged once; every scanned file keeps the findings
+    that point into it."""
+
+    PARSE_ERROR = PARSE_ERROR
+    DUPLICATE_KEY = DUPLICATE_KEY
 
     def __init__(self, root: str, rules_by_kind: dict, selection: Selection, result: ScanResult):
         self.root = root
         self.rules_by_kind = rules_by_kind
         self.selection = selection
         self.result = result
-        self.project_findings: dict[str, list[Finding]] = {}
-        self.documents: dict[str, Document | None] = {}
-        self.nginx_configs: dict[str, object] = {}
+        self.kinds = None  # kinds.Kinds, set by new_context
         self.scan_roots: list[str] = []
         self.read_outside = False  # --read-outside: references may leave the scanned folders
         self.settings = None  # scanner.config.Config: kind overrides
@@ -209,13 +186,14 @@ class _Context:
         self._root_set: set[str] = set()
         self._include_roots: dict[str, str] = {}  # a file's folder -> its include_root
         self.files: list[str] = []  # every file of the scan, for what is judged across files
-        self.terraform_files: dict[str, object] = {}  # abspath -> TfFile, or HclError
-        self.terraform_duplicates: dict[str, list] = {}  # abspath -> repeated arguments
-        self.terraform_judged: dict[str, list[Finding]] | None = None
-        self.projects: dict[str, list[Document]] = {}  # compose base file -> its documents
-        self.scanned: dict[str, Document] = {}  # scanned compose, nginx, Caddy and Dockerfiles
+        self.scanned: dict[str, Document] = {}  # scanned documents of the kinds in the stack
         self.context: dict[tuple, Document | None] = {}  # files read only for the stack
         self.scanned_paths: dict[str, str] = {}  # every file of the scan that parsed: its kind
+
+    def set_roots(self, folders: list[str]) -> None:
+        """The folders the scan was given: includes and references stay below them."""
+        self.scan_roots = list(folders)
+        self._root_set = set(folders)
 
     def set_boundaries(self, folders: list[str]) -> None:
         self.result.scope = ReadScope(folders, anywhere=self.read_outside)
@@ -232,84 +210,25 @@ class _Context:
             self.result.errors.append(f"rule {rule.id} failed on {display}: {describe(exc)}")
             return []
 
-    def load_yaml(self, abspath: str) -> Document | None:
-        """Another compose file a project needs (override, extends): parsed with the same
-        limits, or None when it cannot be read."""
-        if abspath in self.documents:
-            return self.documents[abspath]
-        from .parsers.yaml_tree import YamlError, parse_yaml
+    def run_rules(self, kind: str, doc: Document, display: str | None = None) -> list[Finding]:
+        """The findings of every active rule of ``kind`` on ``doc``."""
+        found: list[Finding] = []
+        for rule in self.rules_by_kind.get(kind, ()):
+            found.extend(self.run(rule, doc, display or doc.path))
+        return found
 
-        doc = self.read_text(abspath)
-        if doc is not None:
-            try:
-                doc = Document(
-                    doc.path, abspath, "compose", doc.text, parse_yaml(doc.text).documents
-                )
-            except YamlError:
-                doc = None
-        self.documents[abspath] = doc
-        return doc
+    def kind_of(self, abspath: str) -> str | None:
+        """The kind a file has by its name (or by the settings)."""
+        forced = self.settings.kind_of(abspath) if self.settings is not None else None
+        return forced or detect.kind_by_name(abspath) or self.kinds.by_file_name(abspath)
 
     def read_text(self, abspath: str) -> Document | None:
-        """A text file a project refers to (an env_file), with the same limits."""
+        """A text file a unit refers to (an env_file, an include), with the same limits."""
         scratch = ScannedFile(display_path(abspath, self.root))
         readable = os.path.isfile(abspath) and self.may_read(abspath)
         data = _read(abspath, None, scratch) if readable else None
         text = _decode(data, scratch) if data is not None else None
         return Document(scratch.display, abspath, "text", text, []) if text is not None else None
-
-    def compose_project(self, doc: Document):
-        """The compose project ``doc`` belongs to (its base file with the overrides beside
-        it), built once; every member document gets it as ``doc.compose``. Returns the
-        project's key (its base file) and its documents, base first."""
-        from .models import compose
-        from .models.interpolate import parse_env_file
-
-        base = doc.abspath
-        if compose.is_override_name(doc.abspath):
-            base = compose.base_path(doc.abspath) or doc.abspath
-        known = self.projects.get(base)
-        if known is not None:
-            for member in known:
-                if member.abspath == doc.abspath and member is not doc:
-                    doc.compose = member.compose
-            return base, known
-        self.documents[doc.abspath] = doc
-        base_doc = self.load_yaml(base) if base != doc.abspath else doc
-        docs = [base_doc or doc]
-        for path in compose.override_paths(base):
-            if path != base and os.path.isfile(path):
-                override = self.load_yaml(path)
-                if override is not None:
-                    docs.append(override)
-        dotenv = self.read_text(os.path.join(os.path.dirname(base), ".env"))
-        env = {k: v for k, (v, _) in parse_env_file(dotenv.text).items()} if dotenv else {}
-        limit = self.include_root(base)
-
-        def inside(read):
-            # extends and env_file stay inside the scanned folder, like nginx includes.
-            return lambda path: read(path) if _within(path, limit) else None
-
-        loader = compose.Loader(inside(self.load_yaml), inside(self.read_text))
-        project = compose.build_project(docs, env, loader)
-        for member in docs:
-            member.compose = project
-        doc.compose = project
-        self.projects[base] = docs
-        return base, docs
-
-    def compose_findings(self, doc: Document) -> list[Finding]:
-        """Findings of the compose rules for the project ``doc`` belongs to, in any of its
-        files; each scanned file keeps those that point into it."""
-        base, docs = self.compose_project(doc)
-        cached = self.project_findings.get(base)
-        if cached is not None:
-            return cached
-        findings: list[Finding] = []
-        for rule in self.rules_by_kind.get("compose", ()):
-            findings.extend(self.run(rule, docs[0], doc.path))
-        self.project_findings[base] = findings
-        return findings
 
     def include_root(self, abspath: str) -> str:
         """The folder that files a file refers to (nginx includes, compose extends and
@@ -332,186 +251,15 @@ class _Context:
                 return best
             folder = parent
 
+    @staticmethod
+    def within(path: str, folder: str) -> bool:
+        real = os.path.realpath(path)
+        return real == folder or real.startswith(os.path.realpath(folder).rstrip(os.sep) + os.sep)
+
     def read_included(self, path: str) -> str | None:
         """The text of a file an nginx include or a Caddyfile import names, with the limits."""
         doc = self.read_text(path)
         return doc.text if doc is not None else None
-
-    def parse_nginx(self, abspath: str, text: str):
-        from .parsers.nginx import parse_nginx
-
-        return parse_nginx(text, abspath, read=self.read_included, root=self.include_root(abspath))
-
-    def nginx_main(self, abspath: str) -> str | None:
-        """The nginx.conf nearby (this folder or up to three above) that includes ``abspath``:
-        the file is judged as part of it, with the http and server settings it inherits."""
-        from .parsers.nginx import NginxError
-
-        folder = os.path.dirname(abspath)
-        limit = self.include_root(abspath)
-        for _ in range(4):
-            candidate = os.path.join(folder, "nginx.conf")
-            if candidate != abspath and os.path.isfile(candidate):
-                config = self.nginx_configs.get(candidate, False)
-                if config is False:
-                    main = self.read_text(candidate)
-                    try:
-                        config = self.parse_nginx(candidate, main.text) if main else None
-                    except NginxError:
-                        config = None
-                    self.nginx_configs[candidate] = config
-                if config is not None and abspath in config.files:
-                    return candidate
-            if folder == limit or os.path.dirname(folder) == folder:
-                break
-            folder = os.path.dirname(folder)
-        return None
-
-    def nginx_findings(self, doc: Document) -> list[Finding]:
-        """Findings of the nginx rules for the configuration ``doc`` belongs to: its own, or
-        that of the main file that includes it (judged once, shared by the files it reads)."""
-        main = self.nginx_main(doc.abspath)
-        key = main or doc.abspath
-        cached = self.project_findings.get(key)
-        if cached is not None:
-            return cached
-        judged = doc
-        if main is not None:
-            text = self.read_text(main)
-            judged = Document(
-                doc.path_of(main), main, "nginx", text.text, [self.nginx_configs[main]]
-            )
-        findings: list[Finding] = []
-        for rule in self.rules_by_kind.get("nginx", ()):
-            findings.extend(self.run(rule, judged, doc.path))
-        self.project_findings[key] = findings
-        return findings
-
-    def terraform_file(self, abspath: str):
-        """The parsed .tf or .tfvars file (a terraform.TfFile), or the HclError that stopped
-        it, or None when it cannot be read; each file is parsed once per scan."""
-        if abspath in self.terraform_files:
-            return self.terraform_files[abspath]
-        from .models.terraform import TfFile
-        from .parsers.hcl import HclError, parse_hcl
-
-        self.terraform_files[abspath] = None
-        doc = self.read_text(abspath)
-        if doc is None:
-            return None
-        try:
-            parsed = TfFile(doc.path, abspath, parse_hcl(doc.text))
-            self.terraform_duplicates[abspath] = list(_hcl_duplicates(parsed.body))
-        except HclError as exc:
-            parsed = exc
-        self.terraform_files[abspath] = parsed
-        return parsed
-
-    def terraform_findings(self, doc: Document) -> list[Finding]:
-        """Findings of the Terraform rules that point into ``doc``. The modules of the scan
-        are judged together, once: a module that another scanned module calls is judged with
-        the inputs its caller passes, the others as root modules (tfvars, then defaults)."""
-        if self.terraform_judged is None:
-            self.terraform_judged = self._judge_terraform()
-            # every module is judged: the parsed files are not needed again, their errors are
-            for abspath, parsed in self.terraform_files.items():
-                if parsed is not None and not isinstance(parsed, Exception):
-                    self.terraform_files[abspath] = _PARSED
-        return self.terraform_judged.get(doc.path, [])
-
-    def _judge_terraform(self) -> dict[str, list[Finding]]:
-        from .models import terraform
-
-        def parse(abspath):
-            parsed = self.terraform_file(abspath)
-            return parsed if isinstance(parsed, terraform.TfFile) else None
-
-        def listdir(folder):
-            try:
-                return [n for n in os.listdir(folder) if os.path.isfile(os.path.join(folder, n))]
-            except OSError:
-                return []
-
-        folders = sorted(
-            {os.path.dirname(f) for f in self.files if detect.kind_by_name(f) == "terraform"}
-        )
-        limits_of = {folder: self.include_root(os.path.join(folder, "x")) for folder in folders}
-        loader = terraform.Loader(parse, listdir, lambda folder: True)
-        called = set()
-        for folder in folders:
-            files, _ = loader.files(folder)
-            called.update(terraform.local_sources(files, folder))
-        judged: dict[str, list[Finding]] = {}
-        seen = set()
-        scanned = {display_path(f, self.root) for f in self.files}
-        for folder in folders:
-            if folder in called:
-                continue  # judged through its callers, with the values they pass
-            limit = limits_of[folder]
-            loader.allowed = lambda path, limit=limit: _within(path, limit)
-            root = loader.module(folder)
-            for module in terraform.walk_modules(root):
-                doc = Document(display_path(folder, self.root), folder, "terraform", "", [module])
-                for rule in self.rules_by_kind.get("terraform", ()):
-                    for finding in self.run(rule, doc, doc.path):
-                        key = (finding.rule_id, finding.path, finding.line, finding.column)
-                        if key not in seen:
-                            seen.add(key)
-                            judged.setdefault(_reported_in(finding, scanned), []).append(finding)
-        return judged
-
-    def _terraform_document(self, abspath, display, text, out) -> Document | None:
-        from .parsers.hcl import HclError
-
-        parsed = self.terraform_file(abspath)
-        if isinstance(parsed, HclError):
-            out.problem(
-                PARSE_ERROR,
-                parsed.message,
-                parsed.line,
-                parsed.column,
-                fix="Fix the HCL syntax at the reported line (`terraform validate` agrees).",
-            )
-            return None
-        if parsed is None:
-            return None
-        for duplicate in self.terraform_duplicates.get(abspath, ()):
-            out.findings.append(
-                Finding(
-                    DUPLICATE_KEY,
-                    _CORE_SEVERITY[DUPLICATE_KEY],
-                    f"argument `{duplicate.name}` is set twice in this block; terraform "
-                    "rejects the file",
-                    display,
-                    duplicate.line,
-                    duplicate.column,
-                    duplicate.line,
-                    duplicate.column + len(duplicate.name),
-                    "",
-                    "Keep one of the two arguments.",
-                )
-            )
-        return Document(display, abspath, "terraform", text, [] if parsed is _PARSED else [parsed])
-
-    def _nginx_document(self, abspath, display, text, out, quiet=False) -> Document | None:
-        """``quiet``: the file was taken for nginx only by its content; if it does not parse,
-        it was something else (a cloud-init file with nginx inside, say) and is skipped."""
-        from .parsers.nginx import NginxError
-
-        try:
-            config = self.parse_nginx(abspath, text)
-        except NginxError as exc:
-            if quiet:
-                return None
-            out.problem(
-                PARSE_ERROR,
-                exc.message,
-                exc.line,
-                exc.column,
-                fix="Fix the nginx syntax at the reported line (`nginx -t` agrees).",
-            )
-            return None
-        return Document(display, abspath, "nginx", text, [config])
 
     def scan_file(self, abspath: str, display: str) -> ScannedFile:
         """What the file gives; an unexpected failure while reading it becomes a finding on it
@@ -538,19 +286,12 @@ class _Context:
             out.kind = doc.kind
             out.parsed = True
             self.scanned_paths[abspath] = doc.kind
-            if doc.kind in _STACK_KINDS and self.rules_by_kind.get("stack"):
+            handler = self.kinds.get(doc.kind)
+            if handler.in_stack and self.rules_by_kind.get("stack"):
                 # what the stack is built from; the rest is parsed again when a rule needs
                 # it, so that memory does not grow with the number of files
                 self.scanned[abspath] = doc
-            if doc.kind == "compose":
-                out.findings.extend(f for f in self.compose_findings(doc) if f.path == display)
-            elif doc.kind == "nginx":
-                out.findings.extend(f for f in self.nginx_findings(doc) if f.path == display)
-            elif doc.kind == "terraform":
-                out.findings.extend(self.terraform_findings(doc))
-            else:
-                for rule in self.rules_by_kind.get(doc.kind, ()):
-                    out.findings.extend(self.run(rule, doc, display))
+            out.findings.extend(handler.judge(self, doc))
         if text is not None:
             apply_suppressions(out, text, self.selection)
         if self.evidence and doc is not None:
@@ -564,10 +305,11 @@ class _Context:
         """The file parsed as the kind its name and content say (or as ``kind``), and its
         text; (None, text or None) when it is none of promguard's kinds or does not parse,
         with the reason in ``out``."""
-        name_kind = kind or detect.kind_by_name(abspath)
-        is_yaml = detect.is_yaml_name(abspath) or kind in detect.YAML_KINDS
-        conf = name_kind is None and abspath.endswith(".conf")
-        if not is_yaml and not conf and name_kind not in PARSED_KINDS:
+        name_kind = kind or detect.kind_by_name(abspath) or self.kinds.by_file_name(abspath)
+        handler = self.kinds.get(name_kind)
+        is_yaml = detect.is_yaml_name(abspath) or (handler is not None and handler.yaml)
+        sniffers = self.kinds.sniffing(abspath) if name_kind is None and not is_yaml else []
+        if not is_yaml and not sniffers and handler is None:
             out.kind = name_kind  # recognised; its parser arrives with its own issue
             return None, None
         if not self.may_read(abspath):
@@ -577,11 +319,12 @@ class _Context:
         data = _read(abspath, name_kind, out)
         if data is None:
             return None, None
-        by_content = conf
-        if conf:
-            if not detect.may_be_nginx(data):
+        by_content = bool(sniffers)
+        if sniffers:
+            handler = next((k for k in sniffers if k.sniff(data)), None)
+            if handler is None:
                 return None, None
-            name_kind = "nginx"
+            name_kind = handler.name
         elif name_kind is None and not detect.may_be_yaml_kind(data):
             return None, None
         text = _decode(data, out)
@@ -589,20 +332,17 @@ class _Context:
             return None, None
         if is_yaml:
             doc = self._yaml_document(abspath, display, name_kind, text, out, forced=kind)
-        elif name_kind == "nginx":
-            doc = self._nginx_document(abspath, display, text, out, quiet=by_content)
-        elif name_kind == "terraform":
-            doc = self._terraform_document(abspath, display, text, out)
         else:
-            doc = self._other_document(abspath, display, name_kind, text, out)
+            out.abspath, out.display = abspath, display
+            doc = handler.parse(self, out, text, by_content=by_content)
         if doc is None and out.parse_error:
             out.kind = name_kind
         return doc, text
 
     def context_document(self, abspath: str, kind: str | None = None) -> Document | None:
         """A file the stack needs that was not scanned (pre-commit passes only the changed
-        files): parsed the same way, its own findings dropped. Compose files get their
-        project."""
+        files): parsed the same way, its own findings dropped; it joins its unit (a compose
+        file its project)."""
         if abspath in self.scanned:
             return self.scanned[abspath]
         key = (abspath, kind)
@@ -612,8 +352,8 @@ class _Context:
                 doc, _ = self.read_document(
                     abspath, display_path(abspath, self.root), ScannedFile(""), kind
                 )
-                if doc is not None and doc.kind == "compose":
-                    self.compose_project(doc)
+                if doc is not None:
+                    self.kinds.get(doc.kind).adopt(self, doc)
                 self.context[key] = doc
         return self.context[key]
 
@@ -651,21 +391,6 @@ class _Context:
             )
         return Document(display, abspath, kind, text, parsed.documents)
 
-    def _other_document(self, abspath, display, name_kind, text, out) -> Document | None:
-        """Non-YAML kinds with a parser (PARSERS)."""
-        parse, error, fix, follows_imports = _parser(name_kind)
-        try:
-            if follows_imports:
-                root = parse(
-                    text, abspath, read=self.read_included, root=self.include_root(abspath)
-                )
-            else:
-                root = parse(text)
-        except error as exc:
-            out.problem(PARSE_ERROR, exc.message, exc.line, exc.column, fix=fix)
-            return None
-        return Document(display, abspath, name_kind, text, [root])
-
 
 def describe(exc: BaseException) -> str:
     """An exception for the error line: its type and where in promguard it was raised, never
@@ -677,7 +402,7 @@ def describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}{place}"
 
 
-def _stack_findings(context: _Context, paths: list[str]) -> list[Finding]:
+def _stack_findings(context: Session, paths: list[str]) -> list[Finding]:
     """The cross-file rules, run once over the stack. A finding is kept when it is in a scanned
     file or depends on one (a related location there): a pre-commit run on a changed web config
     still reports the scrape job in the unchanged prometheus.yml that now lacks credentials."""
@@ -715,34 +440,6 @@ def _stack_findings(context: _Context, paths: list[str]) -> list[Finding]:
                     checks_for(compose, context.rules_by_kind["stack"], reported)
                 )
     return kept
-
-
-def _reported_in(finding: Finding, scanned: set[str]) -> str:
-    """The scanned file a finding is reported with: its own, or (a module read from outside
-    the scanned folders) the scanned file its value came from."""
-    if finding.path in scanned:
-        return finding.path
-    return next((path for path, *_ in finding.related if path in scanned), finding.path)
-
-
-def _hcl_duplicates(body, depth=0):
-    yield from body.duplicates
-    if depth < 50:
-        for block in body.blocks:
-            yield from _hcl_duplicates(block.body, depth + 1)
-
-
-def _within(path: str, folder: str) -> bool:
-    real = os.path.realpath(path)
-    return real == folder or real.startswith(os.path.realpath(folder).rstrip(os.sep) + os.sep)
-
-
-def _parser(kind: str):
-    import importlib
-
-    module_name, function, error, fix, follows_imports = PARSERS[kind]
-    module = importlib.import_module(module_name, __package__)
-    return getattr(module, function), getattr(module, error), fix, follows_imports
 
 
 def apply_suppressions(out: ScannedFile, text: str, selection: Selection) -> None:
@@ -793,15 +490,16 @@ def scan(
     files and overrides kinds."""
 
     root = root or os.getcwd()
-    context = new_context(root, rules, selection)
+    context = new_context(root, rules, selection, tuple(p for p in paths if os.path.isdir(p)))
     rules_by_kind = context.rules_by_kind
     context.read_outside = read_outside
     context.evidence = evidence
-    context.scan_roots = [
-        os.path.abspath(p) if os.path.isdir(p) else os.path.dirname(os.path.abspath(p))
-        for p in paths
-    ]
-    context._root_set = set(context.scan_roots)
+    context.set_roots(
+        [
+            os.path.abspath(p) if os.path.isdir(p) else os.path.dirname(os.path.abspath(p))
+            for p in paths
+        ]
+    )
     context.set_boundaries(read_boundaries(paths))
     context.settings = settings
     context.files = [f for f in collect(paths) if settings is None or not settings.excluded(f)]
@@ -836,7 +534,7 @@ def _scan_files(context, paths, jobs, display, rules_by_kind) -> ScanResult:
     every: list[Finding] = []
     for scanned in records:
         result.checks.extend(scanned.checks)
-        if scanned.kind in PARSED_KINDS or scanned.parse_error:
+        if context.kinds.get(scanned.kind) is not None or scanned.parse_error:
             result.files_scanned += 1
             if scanned.kind:
                 result.kinds[scanned.kind] = result.kinds.get(scanned.kind, 0) + 1
@@ -853,15 +551,22 @@ def _scan_files(context, paths, jobs, display, rules_by_kind) -> ScanResult:
     return finish(result, every)
 
 
-def new_context(root: str, rules: list, selection: Selection) -> _Context:
-    """A scan's shared state: the active rules by the kind of file they read."""
+def new_context(
+    root: str, rules: list, selection: Selection, exclude: tuple[str, ...] = ()
+) -> Session:
+    """A scan's shared state: the active rules by the kind of file they read, and the kinds
+    installed (never from ``exclude``, the scanned folders)."""
+    from .kinds import installed
+
     result = ScanResult()
     result.rules_run = [r for r in rules if selection(r.id)]
     rules_by_kind: dict[str, list] = {}
     for rule in result.rules_run:
         for kind in rule.kinds:
             rules_by_kind.setdefault(kind, []).append(rule)
-    return _Context(root, rules_by_kind, selection, result)
+    session = Session(root, rules_by_kind, selection, result)
+    session.kinds = installed(exclude)
+    return session
 
 
 def finish(result: ScanResult, every: list[Finding]) -> ScanResult:
@@ -910,18 +615,14 @@ def _mask_credentials(findings: list[Finding]) -> None:
             ]
 
 
-# What the cross-file rules start from; the files they mount are read when they are needed.
-_STACK_KINDS = frozenset(("compose", "nginx", "caddy", "dockerfile"))
-
-
-def _adopt_stack_documents(context: _Context, records: list) -> None:
+def _adopt_stack_documents(context: Session, records: list) -> None:
     """After a parallel scan the documents live in the workers: the parent parses again the
     few the stack is built from, and remembers which other files were scanned."""
     for record in records:
         if not record.parsed:
             continue
         context.scanned_paths[record.abspath] = record.kind
-        if record.kind in _STACK_KINDS:
+        if context.kinds.get(record.kind).in_stack:  # what the cross-file rules start from
             doc = context.context_document(record.abspath, record.kind)
             if doc is not None:
                 context.scanned[record.abspath] = doc

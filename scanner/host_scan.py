@@ -17,8 +17,7 @@ def scan_host(root: str, rules: list, selection) -> ScanResult:
     root = os.path.abspath(root)
     context = new_context(root, rules, selection)
     result, rules_by_kind = context.result, context.rules_by_kind
-    context.scan_roots = [root]
-    context._root_set = {root}
+    context.set_roots([root])
     context.set_boundaries([root])  # a drop-in or environment file linked out of ROOT is not read
 
     def display(abspath: str) -> str:

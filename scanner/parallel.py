@@ -62,11 +62,16 @@ def _scan_bin(indexed: list[tuple[int, str]]) -> list:
 
 
 def _groups(context, files: list[str]) -> list[list[tuple[int, str]]]:
-    from .detect import kind_by_name
-
     by_key: dict[str, list[tuple[int, str]]] = {}
     for index, abspath in enumerate(files):
-        key = "terraform" if kind_by_name(abspath) == "terraform" else os.path.dirname(abspath)
+        name = context.kind_of(abspath)
+        kind = context.kinds.get(name)
+        # a kind judged as one unit stays in one worker; the others stay with their folder
+        key = (
+            f"kind:{name}"
+            if kind is not None and kind.judged_together
+            else os.path.dirname(abspath)
+        )
         by_key.setdefault(key, []).append((index, abspath))
     return [by_key[key] for key in sorted(by_key)]
 

@@ -1,4 +1,5 @@
-"""Finding the rule families of installed distributions (entry-point group ``promguard.rules``).
+"""Finding the rule families (entry-point group ``promguard.rules``) and file kinds
+(``promguard.kinds``) of installed distributions.
 
 importlib.metadata would do this too, but importing it costs more than the whole scan of a few
 files (it pulls in email, zipfile and csv), and every pre-commit run pays for start-up. Installed
@@ -12,6 +13,8 @@ import os
 import sys
 
 GROUP = "promguard.rules"
+KINDS_GROUP = "promguard.kinds"
+_TEXTS: dict[tuple[str, ...], list[tuple[str, str]]] = {}  # sys.path -> (distribution, text)
 
 
 class EntryPoint:
@@ -26,14 +29,14 @@ class EntryPoint:
         return f"{self.distribution}:{self.name} = {self.value}"
 
 
-def _parse(text: str, distribution: str):
+def _parse(text: str, distribution: str, group: str):
     in_group = False
     for raw in text.splitlines():
         line = raw.strip()
         if not line or line[0] in "#;":
             continue
         if line.startswith("["):
-            in_group = line == f"[{GROUP}]"
+            in_group = line == f"[{group}]"
             continue
         if in_group and "=" in line:
             name, _, value = line.partition("=")
@@ -58,8 +61,20 @@ def search_path(exclude: tuple[str, ...] = ()) -> list[str]:
     ]
 
 
-def entry_points(path: list[str]) -> list[EntryPoint]:
+def entry_points(path: list[str], group: str = GROUP) -> list[EntryPoint]:
     found: list[EntryPoint] = []
+    for distribution, text in _entry_point_texts(path):
+        found.extend(_parse(text, distribution, group))
+    return found
+
+
+def _entry_point_texts(path: list[str]) -> list[tuple[str, str]]:
+    """Every distribution's entry_points.txt on ``path``, read once for both groups."""
+    key = tuple(path)
+    known = _TEXTS.get(key)
+    if known is not None:
+        return known
+    texts: list[tuple[str, str]] = []
     seen: set[str] = set()
     for entry in path:
         try:
@@ -75,8 +90,8 @@ def entry_points(path: list[str]) -> list[EntryPoint]:
             seen.add(distribution)
             try:
                 with open(os.path.join(entry, folder, "entry_points.txt"), encoding="utf-8") as fh:
-                    text = fh.read()
+                    texts.append((distribution, fh.read()))
             except OSError:
                 continue
-            found.extend(_parse(text, distribution))
-    return found
+    _TEXTS[key] = texts
+    return texts

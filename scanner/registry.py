@@ -32,7 +32,7 @@ def _rules_of(obj) -> list[type[Rule]]:
     raise RuleLoadError(f"{obj!r} is not a Rule subclass, a list of them, or a module with RULES")
 
 
-def _problems(rule: Rule) -> list[str]:
+def _problems(rule: Rule, kinds: frozenset[str] = frozenset(KINDS)) -> list[str]:
     problems = []
     if not isinstance(rule.id, str) or not _ID.match(rule.id):
         problems.append(f"id {rule.id!r} is not letters followed by digits (e.g. ACME001)")
@@ -46,8 +46,8 @@ def _problems(rule: Rule) -> list[str]:
     if not rule.kinds:
         problems.append("no file kinds")
     for kind in rule.kinds:
-        if kind not in KINDS:
-            problems.append(f"unknown file kind {kind!r} (known: {', '.join(KINDS)})")
+        if kind not in kinds:
+            problems.append(f"unknown file kind {kind!r} (known: {', '.join(sorted(kinds))})")
     if not rule.references:
         problems.append("no references")
     for ref in rule.references:
@@ -61,10 +61,11 @@ def _problems(rule: Rule) -> list[str]:
     return problems
 
 
-def validate(rules: list[Rule]) -> None:
+def validate(rules: list[Rule], kinds: frozenset[str] = frozenset(KINDS)) -> None:
+    """``kinds``: the kinds a rule may read (promguard's, and those installed)."""
     by_id: dict[str, Rule] = {}
     for rule in rules:
-        problems = _problems(rule)
+        problems = _problems(rule, kinds)
         if problems:
             raise RuleLoadError(f"rule {rule.id or '?'} from {rule.source}: {'; '.join(problems)}")
         other = by_id.get(rule.id)
@@ -91,6 +92,8 @@ def load_rules(exclude: tuple[str, ...] = ()) -> list[Rule]:
             rule = cls()
             rule.source = source
             rules.append(rule)
-    validate(rules)
+    from .kinds import installed
+
+    validate(rules, frozenset(KINDS) | installed(exclude).names)
     rules.sort(key=lambda r: r.id)
     return rules

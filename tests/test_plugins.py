@@ -119,3 +119,75 @@ def test_entry_point_parsing_ignores_other_groups(tmp_path):
     (found,) = entry_points([str(tmp_path)])
     assert (found.name, found.value, found.distribution) == ("fam", "x.rules:RULES", "x")
     assert os.path.isdir(tmp_path)
+
+
+# ---------------------------------------------------------------------------------------------
+# a file kind from another distribution: recognised, parsed, judged, its errors reported
+
+TOY_KIND = """
+from promguard.document import Document
+from promguard.kinds import Kind
+from promguard.rule import Rule
+
+
+class Line:
+    def __init__(self, number, text):
+        self.line, self.column = number, 1
+        self.end_line, self.end_column = number, len(text) + 1
+        self.text = text
+
+
+class ToyKind(Kind):
+    file_names = ("*.toy",)
+
+    def parse(self, scan, file, text, by_content=False):
+        if text.startswith("!"):
+            file.problem(scan.PARSE_ERROR, "a toy file cannot start with `!`", 1, 1)
+            return None
+        lines = [Line(n, t) for n, t in enumerate(text.splitlines(), 1)]
+        return Document(file.display, file.abspath, self.name, text, [lines])
+
+
+class OpenToy(Rule):
+    id = "TOY001"
+    name = "open-toy"
+    title = "Toy left open"
+    severity = "high"
+    kinds = ("toy",)
+    description = "A toy file that says open=true."
+    fix = "Write open=false."
+    references = ("https://example.com/toy",)
+
+    def check(self, doc):
+        for line in doc.roots[0]:
+            if line.text.strip() == "open=true":
+                yield self.report(doc, line, "the toy is open")
+
+
+RULES = [OpenToy]
+"""
+
+
+def test_a_kind_and_its_rule_from_an_installed_distribution_scan_its_files(cli, tmp_path):
+    site = tmp_path / "site"
+    install_plugin(site, TOY_KIND, entry="toy = acme_promguard")
+    dist = site / "acme_promguard-1.0.dist-info"
+    entry_points = (dist / "entry_points.txt").read_text()
+    (dist / "entry_points.txt").write_text(
+        entry_points + "\n[promguard.kinds]\ntoy = acme_promguard:ToyKind\n"
+    )
+    work = tmp_path / "work"
+    (work / "sub").mkdir(parents=True)
+    (work / "sub" / "box.toy").write_text("colour=red\nopen=true\n")
+    (work / "broken.toy").write_text("!nope\n")
+    (work / "prometheus.yml").write_text("scrape_configs: []\n")
+    env = {"PYTHONPATH": str(site)}
+    run = cli("scan", "--format", "json", ".", "--fail-on", "never", env=env, cwd=work)
+    assert run.returncode == 0, run.stderr
+    report = json.loads(run.stdout)
+    found = sorted((f["rule_id"], f["path"], f["line"]) for f in report["findings"])
+    assert found == [("PG001", "broken.toy", 1), ("TOY001", "sub/box.toy", 2)]
+    assert report["summary"]["files_scanned"] == 3
+    # without the distribution, the same files are none of promguard's
+    plain = cli("scan", "--format", "json", ".", "--fail-on", "never", cwd=work)
+    assert json.loads(plain.stdout)["findings"] == []

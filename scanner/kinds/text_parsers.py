@@ -1,0 +1,51 @@
+"""Kinds read by a parser of their own and judged file by file: Dockerfiles and Caddyfiles."""
+
+from __future__ import annotations
+
+import importlib
+
+from ..document import Document
+from . import Kind
+
+
+class ParsedKind(Kind):
+    """A kind whose module's function turns the text into the document's root, or raises the
+    module's error class (with ``message``, ``line`` and ``column``)."""
+
+    parser = ("", "", "")  # module, function, error class
+    syntax_fix = ""
+    follows_imports = False  # the parser reads the files the text imports
+
+    def parse(self, scan, file, text: str, by_content: bool = False):
+        module_name, function, error = self.parser
+        module = importlib.import_module(module_name)
+        parse, error_class = getattr(module, function), getattr(module, error)
+        try:
+            if self.follows_imports:
+                root = parse(
+                    text,
+                    file.abspath,
+                    read=scan.read_included,
+                    root=scan.include_root(file.abspath),
+                )
+            else:
+                root = parse(text)
+        except error_class as exc:
+            file.problem(scan.PARSE_ERROR, exc.message, exc.line, exc.column, fix=self.syntax_fix)
+            return None
+        return Document(file.display, file.abspath, self.name, text, [root])
+
+
+class DockerfileKind(ParsedKind):
+    name = "dockerfile"
+    in_stack = True
+    parser = ("promguard.parsers.dockerfile", "parse_dockerfile", "DockerfileError")
+    syntax_fix = "Fix the dockerfile syntax at the reported line."
+
+
+class CaddyKind(ParsedKind):
+    name = "caddy"
+    in_stack = True
+    parser = ("promguard.parsers.caddyfile", "parse_caddyfile", "CaddyError")
+    syntax_fix = "Fix the Caddyfile syntax at the reported line (`caddy validate` agrees)."
+    follows_imports = True
