@@ -1,6 +1,19 @@
-"""A scanned file: where it is, what kind it is, its text and its parsed form."""
+"""A scanned file: where it is, what kind it is, its text and its parsed form.
+
+``roots`` holds what the kind's parser made; the accessors say what that is for each kind, so a
+rule reads ``doc.nginx`` rather than guessing what ``roots[0]`` is.
+"""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .models.compose import ComposeProject
+    from .parsers.caddyfile import Caddyfile
+    from .parsers.dockerfile import Dockerfile
+    from .parsers.nginx import NginxConfig
+    from .parsers.yaml_tree import Mapping
 
 
 class Document:
@@ -12,15 +25,28 @@ class Document:
         self.kind = kind
         self.text = text
         self.roots = roots  # parsed documents (YAML: one located node per --- document)
-        self.unit = None  # what the file is judged as part of, when its kind says (kinds/)
+        self.unit: Any = None  # what the file is judged as part of, when its kind says (kinds/)
         self._lines: list[str] | None = None
-        self.cache: dict = {}  # what rules derive from the document once (models, programs)
+        self.cache: dict[str, Any] = {}  # what rules derive from the document once (models)
 
     @property
-    def compose(self):
-        """A compose file's project (models.compose.ComposeProject: the base file, its
-        overrides, .env), or None."""
+    def compose(self) -> ComposeProject | None:
+        """A compose file's project (the base file, its overrides, .env), or None."""
         return self.unit if self.kind == "compose" else None
+
+    @property
+    def nginx(self) -> NginxConfig | None:
+        """An nginx file's configuration, with the files it includes."""
+        return self.roots[0] if self.kind == "nginx" and self.roots else None
+
+    @property
+    def caddyfile(self) -> Caddyfile | None:
+        """A Caddyfile with its imports and snippets expanded."""
+        return self.roots[0] if self.kind == "caddy" and self.roots else None
+
+    @property
+    def dockerfile(self) -> Dockerfile | None:
+        return self.roots[0] if self.kind == "dockerfile" and self.roots else None
 
     @property
     def lines(self) -> list[str]:
@@ -42,7 +68,7 @@ class Document:
         root = self.abspath[: len(self.abspath) - len(self.path)] or os.sep
         return display_path(abspath, root)
 
-    def mappings(self):
+    def mappings(self) -> list[Mapping]:
         """The documents of the file that are mappings, which is what every config kind is."""
         from .parsers.yaml_tree import Mapping
 
@@ -54,11 +80,11 @@ class _In:
 
     __slots__ = ("path",)
 
-    def __init__(self, path):
+    def __init__(self, path: str):
         self.path = path
 
 
-def at(doc, directive):
+def at(doc: Document, directive: Any) -> _In:
     """For ``Rule.report``: a finding about ``directive`` goes in the file it is written in (an
     nginx include or a Caddy import, maybe), not in the main file that pulled it in."""
     return _In(doc.path_of(getattr(directive, "file", None) or doc.abspath))

@@ -69,7 +69,7 @@ class Finding:
         # other places the finding depends on: (path, line, column, what is there)
         self.related: list[tuple[str, int, int, str]] = []
 
-    def sort_key(self):
+    def sort_key(self) -> tuple[str, int, int, str, str, str]:
         return (self.path, self.line, self.column, self.rule_id, self.key_path, self.message)
 
     def as_dict(self) -> dict:

@@ -38,7 +38,30 @@ registry refuses a rule that names an ID not listed there.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Protocol
+
 from .model import Finding
+
+if TYPE_CHECKING:
+    from .document import Document
+
+
+class InFile(Protocol):
+    """Where a finding is reported: a Document, or ``document.at(doc, directive)`` for the
+    file a directive was included from."""
+
+    path: str
+
+
+class Located(Protocol):
+    """Anything a finding can point at: a YAML node, an nginx or Caddy directive, a Terraform
+    attribute, a Dockerfile instruction, a compose item."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
 
 
 class Rule:
@@ -59,17 +82,17 @@ class Rule:
     precision: str = "high"  # SARIF precision: very-high | high | medium | low
     source: str = ""  # filled in by the loader: the entry point that provided the rule
 
-    def check(self, doc):
+    def check(self, doc: Document) -> Iterator[Finding]:
         """Yield Finding objects for ``doc``."""
-        return ()
+        return iter(())
 
     def report(
         self,
-        doc,
-        node,
+        doc: InFile,
+        node: Located,
         message: str,
         *,
-        end=None,
+        end: Located | None = None,
         severity: str | None = None,
         fix: str | None = None,
         key_path: str | None = None,

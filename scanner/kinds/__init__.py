@@ -28,6 +28,13 @@ from __future__ import annotations
 import fnmatch
 import importlib
 import os
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..document import Document
+    from ..engine import ScannedFile, Session
+    from ..model import Finding
+    from ..plugins import EntryPoint
 
 
 class Kind:
@@ -47,13 +54,15 @@ class Kind:
     def sniff(self, data: bytes) -> bool:
         return False
 
-    def parse(self, scan, file, text: str, by_content: bool = False):
+    def parse(
+        self, scan: Session, file: ScannedFile, text: str, by_content: bool = False
+    ) -> Document | None:
         raise NotImplementedError(f"kind {self.name!r} has no parser")
 
-    def judge(self, scan, doc) -> list:
+    def judge(self, scan: Session, doc: Document) -> list[Finding]:
         return scan.run_rules(self.name, doc)
 
-    def adopt(self, scan, doc) -> None:
+    def adopt(self, scan: Session, doc: Document) -> None:
         pass
 
 
@@ -72,7 +81,7 @@ class Kinds:
     """The kinds of one scan, each made when first asked for (importing a kind's module costs
     start-up; most runs see two or three kinds)."""
 
-    def __init__(self, points: dict[str, object]):
+    def __init__(self, points: dict[str, EntryPoint]):
         self._points = points  # name -> entry point
         self._made: dict[str, Kind] = {}
 
@@ -89,7 +98,12 @@ class Kinds:
         return kind
 
     def all(self) -> list[Kind]:
-        return [self.get(name) for name in sorted(self._points)]
+        return [self._kind(name) for name in sorted(self._points)]
+
+    def _kind(self, name: str) -> Kind:
+        kind = self.get(name)
+        assert kind is not None  # a name of the table
+        return kind
 
     def by_file_name(self, path: str) -> str | None:
         """A plugin kind whose ``file_names`` match the file's name."""
@@ -105,30 +119,30 @@ class Kinds:
 
     def _plugins(self) -> list[Kind]:
         return [
-            self.get(name)
+            self._kind(name)
             for name, point in sorted(self._points.items())
             if point.distribution != "promguard"
         ]
 
 
-def _make(name: str, point) -> Kind:
+def _make(name: str, point: EntryPoint) -> Kind:
     module_name, _, attr = point.value.partition(":")
     try:
-        obj = importlib.import_module(module_name.strip())
+        obj: object = importlib.import_module(module_name.strip())
         for part in filter(None, attr.strip().split(".")):
             obj = getattr(obj, part)
+        if not (isinstance(obj, type) and issubclass(obj, Kind)):
+            raise TypeError("not a subclass of promguard.kinds.Kind")
         kind = obj(name)
     except Exception as exc:  # a broken plugin must not look like a broken scan
         raise KindLoadError(
             f"cannot load kind {name!r} from {point.distribution} ({point.value}): "
             f"{type(exc).__name__}: {exc}"
         ) from exc
-    if not isinstance(kind, Kind):
-        raise KindLoadError(f"kind {name!r} from {point.distribution} is not a promguard Kind")
     return kind
 
 
-_POINTS: dict[tuple[str, ...], dict[str, object]] = {}
+_POINTS: dict[tuple[str, ...], dict[str, EntryPoint]] = {}
 
 
 def installed(exclude: tuple[str, ...] = ()) -> Kinds:

@@ -4,9 +4,15 @@ it, .env, extends and env_file), once, each file keeping the findings that point
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from ..document import Document
 from . import YamlKind
+
+if TYPE_CHECKING:
+    from ..engine import Session
+    from ..model import Finding
 
 
 class ComposeKind(YamlKind):
@@ -17,19 +23,19 @@ class ComposeKind(YamlKind):
         super().__init__(name)
         self.projects: dict[str, list[Document]] = {}  # base file -> its documents
         self.documents: dict[str, Document | None] = {}  # every compose file read
-        self.findings: dict[str, list] = {}  # base file -> the project's findings
+        self.findings: dict[str, list[Finding]] = {}  # base file -> the project's findings
 
-    def judge(self, scan, doc: Document) -> list:
+    def judge(self, scan: Session, doc: Document) -> list[Finding]:
         base, docs = self.project(scan, doc)
         found = self.findings.get(base)
         if found is None:
             found = self.findings[base] = scan.run_rules(self.name, docs[0], doc.path)
         return [f for f in found if f.path == doc.path]
 
-    def adopt(self, scan, doc: Document) -> None:
+    def adopt(self, scan: Session, doc: Document) -> None:
         self.project(scan, doc)
 
-    def load(self, scan, abspath: str) -> Document | None:
+    def load(self, scan: Session, abspath: str) -> Document | None:
         """Another compose file a project needs (override, extends): parsed with the same
         limits, or None when it cannot be read."""
         if abspath in self.documents:
@@ -47,7 +53,7 @@ class ComposeKind(YamlKind):
         self.documents[abspath] = doc
         return doc
 
-    def project(self, scan, doc: Document):
+    def project(self, scan: Session, doc: Document) -> tuple[str, list[Document]]:
         """The compose project ``doc`` belongs to, built once; every member document gets it
         as ``doc.compose``. Returns the project's key (its base file) and its documents, base
         first."""
@@ -75,7 +81,7 @@ class ComposeKind(YamlKind):
         env = {k: v for k, (v, _) in parse_env_file(dotenv.text).items()} if dotenv else {}
         limit = scan.include_root(base)
 
-        def inside(read):
+        def inside(read: Callable[[str], Any]) -> Callable[[str], Any]:
             # extends and env_file stay inside the scanned folder, like nginx includes.
             return lambda path: read(path) if scan.within(path, limit) else None
 

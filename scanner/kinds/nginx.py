@@ -4,9 +4,14 @@ the http and server settings it inherits), once for all the files that main file
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING, Any
 
 from ..document import Document
 from . import Kind
+
+if TYPE_CHECKING:
+    from ..engine import ScannedFile, Session
+    from ..model import Finding
 
 _FIX = "Fix the nginx syntax at the reported line (`nginx -t` agrees)."
 
@@ -18,15 +23,17 @@ class NginxKind(Kind):
 
     def __init__(self, name: str | None = None):
         super().__init__(name)
-        self.configs: dict[str, object] = {}  # nginx.conf -> its parsed config, or None
-        self.findings: dict[str, list] = {}  # the judged main file -> its findings
+        self.configs: dict[str, Any] = {}  # nginx.conf -> its parsed config, or None
+        self.findings: dict[str, list[Finding]] = {}  # the judged main file -> its findings
 
     def sniff(self, data: bytes) -> bool:
         from ..detect import may_be_nginx
 
         return may_be_nginx(data)
 
-    def parse(self, scan, file, text: str, by_content: bool = False):
+    def parse(
+        self, scan: Session, file: ScannedFile, text: str, by_content: bool = False
+    ) -> Document | None:
         """``by_content``: the file was taken for nginx only by its content; if it does not
         parse, it was something else (a cloud-init file with nginx inside, say) and is
         skipped."""
@@ -40,26 +47,25 @@ class NginxKind(Kind):
             return None
         return Document(file.display, file.abspath, self.name, text, [config])
 
-    def judge(self, scan, doc: Document) -> list:
+    def judge(self, scan: Session, doc: Document) -> list[Finding]:
         main = self._main(scan, doc.abspath)
         key = main or doc.abspath
         found = self.findings.get(key)
         if found is None:
             judged = doc
-            if main is not None:
-                text = scan.read_text(main)
-                judged = Document(
-                    doc.path_of(main), main, self.name, text.text, [self.configs[main]]
-                )
+            main_text = scan.read_text(main) if main is not None else None
+            if main is not None and main_text is not None:  # read a moment ago, so it is
+                config = self.configs[main]
+                judged = Document(doc.path_of(main), main, self.name, main_text.text, [config])
             found = self.findings[key] = scan.run_rules(self.name, judged, doc.path)
         return [f for f in found if f.path == doc.path]
 
-    def _parse(self, scan, abspath: str, text: str):
+    def _parse(self, scan: Session, abspath: str, text: str) -> Any:
         from ..parsers.nginx import parse_nginx
 
         return parse_nginx(text, abspath, read=scan.read_included, root=scan.include_root(abspath))
 
-    def _main(self, scan, abspath: str) -> str | None:
+    def _main(self, scan: Session, abspath: str) -> str | None:
         """The nginx.conf nearby (this folder or up to three above) that includes ``abspath``."""
         from ..parsers.nginx import NginxError
 

@@ -5,9 +5,15 @@ as root modules (tfvars, then defaults); each file gets the findings that point 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 from ..document import Document
 from . import Kind
+
+if TYPE_CHECKING:
+    from ..engine import ScannedFile, Session
+    from ..model import Finding
 
 _FIX = "Fix the HCL syntax at the reported line (`terraform validate` agrees)."
 _PARSED = object()  # a file that parsed and was judged; its tree is let go
@@ -19,11 +25,13 @@ class TerraformKind(Kind):
 
     def __init__(self, name: str | None = None):
         super().__init__(name)
-        self.files: dict[str, object] = {}  # abspath -> TfFile, HclError, _PARSED or None
-        self.duplicates: dict[str, list] = {}  # abspath -> repeated arguments
-        self.judged: dict[str, list] | None = None  # display path -> its findings
+        self.files: dict[str, Any] = {}  # abspath -> TfFile, HclError, _PARSED or None
+        self.duplicates: dict[str, list[Any]] = {}  # abspath -> repeated arguments
+        self.judged: dict[str, list[Finding]] | None = None  # display path -> its findings
 
-    def parse(self, scan, file, text: str, by_content: bool = False):
+    def parse(
+        self, scan: Session, file: ScannedFile, text: str, by_content: bool = False
+    ) -> Document | None:
         from ..parsers.hcl import HclError
 
         parsed = self._file(scan, file.abspath)
@@ -45,7 +53,7 @@ class TerraformKind(Kind):
         roots = [] if parsed is _PARSED else [parsed]
         return Document(file.display, file.abspath, self.name, text, roots)
 
-    def judge(self, scan, doc: Document) -> list:
+    def judge(self, scan: Session, doc: Document) -> list[Finding]:
         if self.judged is None:
             self.judged = self._judge(scan)
             # every module is judged: the parsed files are not needed again, their errors are
@@ -54,7 +62,7 @@ class TerraformKind(Kind):
                     self.files[abspath] = _PARSED
         return self.judged.get(doc.path, [])
 
-    def _file(self, scan, abspath: str):
+    def _file(self, scan: Session, abspath: str) -> Any:
         """The parsed .tf or .tfvars file, or the HclError that stopped it, or None when it
         cannot be read; each file is parsed once per scan."""
         if abspath in self.files:
@@ -67,22 +75,22 @@ class TerraformKind(Kind):
         if doc is None:
             return None
         try:
-            parsed = TfFile(doc.path, abspath, parse_hcl(doc.text))
+            parsed: Any = TfFile(doc.path, abspath, parse_hcl(doc.text))
             self.duplicates[abspath] = list(_duplicates(parsed.body))
         except HclError as exc:
             parsed = exc
         self.files[abspath] = parsed
         return parsed
 
-    def _judge(self, scan) -> dict[str, list]:
+    def _judge(self, scan: Session) -> dict[str, list[Finding]]:
         from ..files import display_path
         from ..models import terraform
 
-        def parse(abspath):
+        def parse(abspath: str) -> Any:
             parsed = self._file(scan, abspath)
             return parsed if isinstance(parsed, terraform.TfFile) else None
 
-        def listdir(folder):
+        def listdir(folder: str) -> list[str]:
             try:
                 return [n for n in os.listdir(folder) if os.path.isfile(os.path.join(folder, n))]
             except OSError:
@@ -95,7 +103,7 @@ class TerraformKind(Kind):
         for folder in folders:
             files, _ = loader.files(folder)
             called.update(terraform.local_sources(files, folder))
-        judged: dict[str, list] = {}
+        judged: dict[str, list[Finding]] = {}
         seen = set()
         scanned = {display_path(f, scan.root) for f in scan.files}
         for folder in folders:
@@ -114,7 +122,7 @@ class TerraformKind(Kind):
         return judged
 
 
-def _reported_in(finding, scanned: set[str]) -> str:
+def _reported_in(finding: Finding, scanned: set[str]) -> str:
     """The scanned file a finding is reported with: its own, or (a module read from outside
     the scanned folders) the scanned file its value came from."""
     if finding.path in scanned:
@@ -122,7 +130,7 @@ def _reported_in(finding, scanned: set[str]) -> str:
     return next((path for path, *_ in finding.related if path in scanned), finding.path)
 
 
-def _duplicates(body, depth=0):
+def _duplicates(body: Any, depth: int = 0) -> Iterator[Any]:
     yield from body.duplicates
     if depth < 50:
         for block in body.blocks:

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import importlib
+from typing import TYPE_CHECKING
 
 from ..document import Document
 from . import Kind
+
+if TYPE_CHECKING:
+    from ..engine import ScannedFile, Session
 
 
 class ParsedKind(Kind):
@@ -16,7 +20,9 @@ class ParsedKind(Kind):
     syntax_fix = ""
     follows_imports = False  # the parser reads the files the text imports
 
-    def parse(self, scan, file, text: str, by_content: bool = False):
+    def parse(
+        self, scan: Session, file: ScannedFile, text: str, by_content: bool = False
+    ) -> Document | None:
         module_name, function, error = self.parser
         module = importlib.import_module(module_name)
         parse, error_class = getattr(module, function), getattr(module, error)
