@@ -10,7 +10,7 @@ import argparse
 import os
 import sys
 
-from . import __version__, limits
+from . import __version__
 
 FAIL_ON = ("critical", "high", "medium", "low", "never")
 FORMATS = ("text", "json", "sarif", "gitlab", "junit")
@@ -219,10 +219,8 @@ def cmd_scan(args) -> int:
     _check_ids("--ignore", args.ignore, rules)
     try:
         max_size = args.max_file_size or config.max_file_size
-        if max_size is not None:
-            limits.MAX_FILE_BYTES = max_size
         if args.host is not None:
-            result = _scan_host(args, rules, Selection(select, ignore))
+            result = _scan_host(args, rules, Selection(select, ignore), max_size)
         else:
             result = scan(
                 args.paths,
@@ -232,6 +230,7 @@ def cmd_scan(args) -> int:
                 read_outside=args.read_outside or bool(config.read_outside),
                 settings=config,
                 evidence=args.show_passed,
+                max_file_bytes=max_size,
             )
     except PathError as exc:
         raise UsageError(str(exc)) from None
@@ -299,14 +298,14 @@ def _baseline(args, result) -> None:
         raise UsageError(str(exc)) from None
 
 
-def _scan_host(args, rules, selection):
+def _scan_host(args, rules, selection, max_file_bytes=None):
     from .host_scan import scan_host
 
     if args.paths != ["."]:
         raise UsageError("--host reads the machine's own locations: give no PATH")
     if not os.path.isdir(args.host):
         raise UsageError(f"--host {args.host}: no such folder")
-    return scan_host(args.host, rules, selection)
+    return scan_host(args.host, rules, selection, max_file_bytes)
 
 
 def cmd_rules(args) -> int:

@@ -109,7 +109,7 @@ _FIX_OUTSIDE = (
 )
 
 
-def _read(abspath: str, name_kind: str | None, out: ScannedFile) -> bytes | None:
+def _read(abspath: str, name_kind: str | None, out: ScannedFile, limit: int) -> bytes | None:
     """The file's bytes, or None (with a finding when the file is one of ours by its name, or
     by the start of its content)."""
     try:
@@ -117,13 +117,12 @@ def _read(abspath: str, name_kind: str | None, out: ScannedFile) -> bytes | None
             return None  # a FIFO or device would block or never end; folders are walked
         with open(abspath, "rb") as fh:
             size = os.fstat(fh.fileno()).st_size
-            if size <= limits.MAX_FILE_BYTES:
-                return fh.read(limits.MAX_FILE_BYTES + 1)
+            if size <= limit:
+                return fh.read(limit + 1)
             if name_kind or detect.may_be_yaml_kind(fh.read(_SNIFF_BYTES)):
                 out.problem(
                     TOO_LARGE,
-                    f"file is {size:,} bytes, over the limit of "
-                    f"{limits.MAX_FILE_BYTES:,}; not scanned",
+                    f"file is {size:,} bytes, over the limit of {limit:,}; not scanned",
                     fix="Split the file, or exclude it if it is generated data.",
                 )
             return None
@@ -181,6 +180,7 @@ class Session:
         self.kinds = None  # kinds.Kinds, set by new_context
         self.scan_roots: list[str] = []
         self.read_outside = False  # --read-outside: references may leave the scanned folders
+        self.max_file_bytes = limits.DEFAULT_MAX_FILE_BYTES  # --max-file-size
         self.settings = None  # scanner.config.Config: kind overrides
         self.evidence = False  # record passed checks (evidence.Check) for reports
         self._root_set: set[str] = set()
@@ -226,7 +226,7 @@ class Session:
         """A text file a unit refers to (an env_file, an include), with the same limits."""
         scratch = ScannedFile(display_path(abspath, self.root))
         readable = os.path.isfile(abspath) and self.may_read(abspath)
-        data = _read(abspath, None, scratch) if readable else None
+        data = _read(abspath, None, scratch, self.max_file_bytes) if readable else None
         text = _decode(data, scratch) if data is not None else None
         return Document(scratch.display, abspath, "text", text, []) if text is not None else None
 
@@ -316,7 +316,7 @@ class Session:
             if name_kind:
                 out.problem(PARSE_ERROR, OUTSIDE, fix=_FIX_OUTSIDE)
             return None, None
-        data = _read(abspath, name_kind, out)
+        data = _read(abspath, name_kind, out, self.max_file_bytes)
         if data is None:
             return None, None
         by_content = bool(sniffers)
@@ -483,6 +483,7 @@ def scan(
     read_outside: bool = False,
     settings=None,
     evidence: bool = False,
+    max_file_bytes: int | None = None,
 ) -> ScanResult:
     """Scan ``paths`` (files or folders) with ``rules``; raises files.PathError for a missing
     path. ``jobs``: processes to use (0 or None: one per core when the scan is large); the
@@ -493,6 +494,8 @@ def scan(
     context = new_context(root, rules, selection, tuple(p for p in paths if os.path.isdir(p)))
     rules_by_kind = context.rules_by_kind
     context.read_outside = read_outside
+    if max_file_bytes is not None:
+        context.max_file_bytes = max_file_bytes
     context.evidence = evidence
     context.set_roots(
         [

@@ -11,13 +11,15 @@ from .engine import PARSE_ERROR, ScannedFile, ScanResult, apply_suppressions, fi
 from .model import Finding
 
 
-def scan_host(root: str, rules: list, selection) -> ScanResult:
+def scan_host(root: str, rules: list, selection, max_file_bytes: int | None = None) -> ScanResult:
     from . import host
 
     root = os.path.abspath(root)
     context = new_context(root, rules, selection)
     result, rules_by_kind = context.result, context.rules_by_kind
     context.set_roots([root])
+    if max_file_bytes is not None:
+        context.max_file_bytes = max_file_bytes
     context.set_boundaries([root])  # a drop-in or environment file linked out of ROOT is not read
 
     def display(abspath: str) -> str:

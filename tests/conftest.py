@@ -21,8 +21,14 @@ def scan(rules):
     from promguard.engine import Selection
     from promguard.engine import scan as run
 
-    def _scan(*paths, select=(), ignore=(), root=None):
-        return run([str(p) for p in paths], rules, Selection(select, ignore), root=root)
+    def _scan(*paths, select=(), ignore=(), root=None, max_file_bytes=None):
+        return run(
+            [str(p) for p in paths],
+            rules,
+            Selection(select, ignore),
+            root=root,
+            max_file_bytes=max_file_bytes,
+        )
 
     return _scan
 

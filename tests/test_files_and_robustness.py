@@ -98,11 +98,10 @@ def test_bom_crlf_and_empty_files(scan, tmp_path):
     assert result.files_scanned == 2 and result.parse_errors == 0
 
 
-def test_file_over_the_size_limit(scan, tmp_path, monkeypatch):
-    monkeypatch.setattr("promguard.limits.MAX_FILE_BYTES", 100)
+def test_file_over_the_size_limit(scan, tmp_path):
     (tmp_path / "prometheus.yml").write_text("scrape_configs: []\n" + "#" * 200 + "\n")
     (tmp_path / "big-data.yml").write_text("x" * 200)  # not ours by name: skipped silently
-    result = scan(tmp_path)
+    result = scan(tmp_path, max_file_bytes=100)
     assert [(f.rule_id, f.severity) for f in result.findings] == [("PG004", "medium")]
     assert result.parse_errors == 1
 

@@ -82,7 +82,7 @@ def _ids(path) -> dict[str, int]:
 
 
 @pytest.mark.parametrize("rule_id,path", list(fixture_files()))
-def test_fixture(scan, rules, rule_id, path, monkeypatch, tmp_path):
+def test_fixture(scan, rules, rule_id, path, tmp_path):
     if os.path.isdir(path) and os.path.isfile(os.path.join(path, "MODES")):
         from promguard.engine import Selection
         from promguard.host_scan import scan_host
@@ -97,10 +97,10 @@ def test_fixture(scan, rules, rule_id, path, monkeypatch, tmp_path):
     else:
         with open(path, encoding="utf-8") as fh:
             option = _OPTIONS.search(fh.readline())
-        if option:  # lets the size-limit rule have a small fixture
-            monkeypatch.setattr("promguard.limits.MAX_FILE_BYTES", int(option.group(1)))
+        # an option on the first line lets the size-limit rule have a small fixture
+        limit = int(option.group(1)) if option else None
         stack_rules = [r.id for r in rules if "stack" in r.kinds]
-        result = scan(path, ignore=stack_rules)
+        result = scan(path, ignore=stack_rules, max_file_bytes=limit)
         found = {(f.line, f.rule_id) for f in result.findings}
         want = expected(path)
     assert result.errors == []  # a crashed rule would make every good fixture pass

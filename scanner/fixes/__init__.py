@@ -114,7 +114,6 @@ def _use_colour(args) -> bool:
 
 
 def run_fix(args, rules) -> int:
-    from .. import limits
     from ..cli import UsageError, load_settings
     from ..engine import Selection, scan
     from ..files import PathError, collect
@@ -122,8 +121,6 @@ def run_fix(args, rules) -> int:
     root = os.getcwd()
     paths = list(args.paths)
     config = load_settings(args, rules)  # the project's: a rule it ignores is not fixed either
-    if config.max_file_size is not None:
-        limits.MAX_FILE_BYTES = config.max_file_size
     try:
         result = scan(
             paths,
@@ -132,6 +129,7 @@ def run_fix(args, rules) -> int:
             root=root,
             read_outside=bool(config.read_outside),
             settings=config,
+            max_file_bytes=config.max_file_size,
         )
         scanned = {path for path in collect(paths) if not config.excluded(path)}
     except PathError as exc:
@@ -147,7 +145,8 @@ def run_fix(args, rules) -> int:
     scan_roots = [
         os.path.abspath(p if os.path.isdir(p) else os.path.dirname(p) or ".") for p in paths
     ]
-    planner = Planner(root, scanned, {rule.id: rule for rule in rules}, scan_roots)
+    by_id = {rule.id: rule for rule in rules}
+    planner = Planner(root, scanned, by_id, scan_roots, config.max_file_size)
     for finding in result.findings:
         planner.plan(finding)
 

@@ -90,8 +90,13 @@ class Fix:
 
 
 class Planner:
-    def __init__(self, root: str, scanned: set[str], rules: dict, scan_roots=()):
+    def __init__(
+        self, root: str, scanned: set[str], rules: dict, scan_roots=(), max_file_bytes=None
+    ):
+        from ..limits import DEFAULT_MAX_FILE_BYTES
+
         self.root = root
+        self.max_file_bytes = max_file_bytes or DEFAULT_MAX_FILE_BYTES
         self.scan_roots = [os.path.realpath(p) for p in scan_roots]
         self.scanned = scanned
         self.rules = rules
@@ -111,7 +116,7 @@ class Planner:
 
     def text(self, abspath: str) -> SourceText | None:
         if abspath not in self.texts:
-            self.texts[abspath] = read_source(abspath)
+            self.texts[abspath] = read_source(abspath, self.max_file_bytes)
         return self.texts[abspath]
 
     def tree(self, abspath: str):

@@ -39,13 +39,11 @@ class SourceText:
         return (b"\xef\xbb\xbf" if self.bom else b"") + text.encode("utf-8")
 
 
-def read_source(abspath: str) -> SourceText | None:
-    from .. import limits
-
+def read_source(abspath: str, limit: int) -> SourceText | None:
     try:
         with open(abspath, "rb") as fh:
-            raw = fh.read(limits.MAX_FILE_BYTES + 1)
-        if len(raw) > limits.MAX_FILE_BYTES or b"\0" in raw[:8192]:
+            raw = fh.read(limit + 1)
+        if len(raw) > limit or b"\0" in raw[:8192]:
             return None
         return SourceText(abspath, raw)
     except (OSError, UnicodeDecodeError):

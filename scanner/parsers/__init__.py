@@ -15,14 +15,14 @@ class ParseError(Exception):
 def read_included(abspath: str) -> str | None:
     """A file an include or import names, read from disk with the scan's limits: None when
     it is missing, too large, binary or not UTF-8."""
-    from ..limits import MAX_FILE_BYTES
+    from ..limits import DEFAULT_MAX_FILE_BYTES as limit  # a scan passes its own reader
 
     try:
         with open(abspath, "rb") as fh:
-            data = fh.read(MAX_FILE_BYTES + 1)
+            data = fh.read(limit + 1)
     except OSError:
         return None
-    if len(data) > MAX_FILE_BYTES or b"\0" in data[:8192]:
+    if len(data) > limit or b"\0" in data[:8192]:
         return None
     try:
         return data.decode("utf-8-sig")
