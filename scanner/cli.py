@@ -11,20 +11,52 @@ import os
 import sys
 
 from . import __version__
+from .session_options import UsageError, load_settings, say
 
 FAIL_ON = ("critical", "high", "medium", "low", "never")
-FORMATS = ("text", "json", "sarif", "gitlab", "junit")
 
 
-class UsageError(Exception):
-    pass
+def _text(result, args) -> str:
+    from .reporters.text import render
+
+    colour = _use_colour(args)
+    return render(result, colour=colour, quiet=args.quiet, show_passed=args.show_passed)
 
 
-def say(message: str) -> None:
-    """One line on stderr; paths and messages in it can come from the scanned files."""
-    from .safe_text import escape
+def _json(result, args) -> str:
+    from .reporters.json_report import render
 
-    print(escape(message), file=sys.stderr)
+    return render(result, show_passed=args.show_passed)
+
+
+def _sarif(result, args) -> str:
+    from .reporters.sarif import MAX_RESULTS, render_counted
+
+    report, omitted, total = render_counted(result)
+    if omitted:
+        say(
+            f"promguard: warning: {omitted} of {total} results left out of the SARIF log "
+            f"(GitHub code scanning takes at most {MAX_RESULTS:,} in a run); the most "
+            "severe open ones were kept. `--format json` lists them all."
+        )
+    return report
+
+
+def _gitlab(result, args) -> str:
+    from .reporters.gitlab import render
+
+    return render(result)
+
+
+def _junit(result, args) -> str:
+    from .reporters.junit import render
+
+    return render(result)
+
+
+# --format: each reporter is imported only when its format is asked for
+REPORTERS = {"text": _text, "json": _json, "sarif": _sarif, "gitlab": _gitlab, "junit": _junit}
+FORMATS = tuple(REPORTERS)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -176,21 +208,6 @@ def _load(paths=()):
     return load_rules(exclude=tuple(p for p in paths if os.path.isdir(p)))
 
 
-def load_settings(args, rules):
-    """The settings of --config, or of the file found in the tree (narrowed, with warnings)."""
-    from .config import ConfigError, settings_for
-
-    try:
-        config, warnings = settings_for(
-            getattr(args, "config", None), args.paths, {r.id for r in rules}
-        )
-    except ConfigError as exc:
-        raise UsageError(str(exc)) from None
-    for warning in warnings:
-        say(f"promguard: warning: {warning}")
-    return config
-
-
 def _check_ids(option: str, ids: list[str], rules) -> None:
     for prefix in ids:
         if not any(rule.id.startswith(prefix) for rule in rules):
@@ -239,34 +256,7 @@ def cmd_scan(args) -> int:
     result.suppressed = config.apply(result.suppressed, root)
     if args.write_baseline or args.baseline:
         _baseline(args, result)
-    if args.format == "json":
-        from .reporters.json_report import render
-
-        report = render(result, show_passed=args.show_passed)
-    elif args.format == "gitlab":
-        from .reporters.gitlab import render
-
-        report = render(result)
-    elif args.format == "junit":
-        from .reporters.junit import render
-
-        report = render(result)
-    elif args.format == "sarif":
-        from .reporters.sarif import MAX_RESULTS, render_counted
-
-        report, omitted, total = render_counted(result)
-        if omitted:
-            say(
-                f"promguard: warning: {omitted} of {total} results left out of the SARIF log "
-                f"(GitHub code scanning takes at most {MAX_RESULTS:,} in a run); the most "
-                "severe open ones were kept. `--format json` lists them all."
-            )
-    else:
-        from .reporters.text import render
-
-        report = render(
-            result, colour=_use_colour(args), quiet=args.quiet, show_passed=args.show_passed
-        )
+    report = REPORTERS[args.format](result, args)
     if args.output:
         try:
             # a path that is not UTF-8 on disk goes back out as the bytes it was

@@ -114,9 +114,9 @@ def _use_colour(args) -> bool:
 
 
 def run_fix(args, rules) -> int:
-    from ..cli import UsageError, load_settings
     from ..engine import Selection, scan
     from ..files import PathError, collect
+    from ..session_options import UsageError, load_settings
 
     root = os.getcwd()
     paths = list(args.paths)
