@@ -6,6 +6,7 @@ import re
 
 from promguard.lazy_regex import lazy
 from promguard.model import MASK
+from promguard.rule import Rule
 
 # ${NAME}, ${NAME:-default} and friends; $NAME only in capitals, because a bare $word is common
 # inside passwords and regular expressions, while environment variables are written in capitals.
@@ -154,4 +155,35 @@ def unexpanded_findings(rule, doc, program: str, skip=None):
                     doc,
                     value,
                     f"{shown} in `{value.path}` is not expanded: {program} uses the literal text",
+                )
+
+
+# The programs whose flags and environment the program rules read, wherever they are set.
+PROGRAM_KINDS = ("compose", "dockerfile", "systemd")
+
+
+def invocations_of(doc, program: str):
+    """How ``program`` is started in ``doc``: one invocation per compose service, Dockerfile or
+    unit that runs it (models.invocation)."""
+    from promguard.models.invocation import invocations
+
+    return [inv for inv in invocations(doc) if inv.program == program]
+
+
+class FlagRule(Rule):
+    """A boolean flag of one program that should stay off."""
+
+    program = ""
+    flag = ""
+    what = ""
+
+    def check(self, doc):
+        for inv in invocations_of(doc, self.program):
+            if inv.is_on(self.flag):
+                setting = inv.flag(self.flag)
+                item = setting.item if setting is not None else inv.anchor
+                yield self.report(
+                    inv.doc_of(item),
+                    item,
+                    f"{inv.label} runs {self.program} with --{self.flag}: {self.what}",
                 )

@@ -162,6 +162,7 @@ def rule_page(rule, examples: dict | None = None) -> str:
     out.append(f"- **Severity:** {rule.severity}")
     out.append(f"- **Name:** `{rule.name}`")
     out.append(f"- **Files:** {', '.join(rule.kinds)}")
+    out.append(f"- **Defined in:** {defined_in(rule)}")
     if rule.cwe:
         out.append(f"- **Weakness:** {', '.join(_cwe(c) for c in rule.cwe)}")
     out += _controls(rule)
@@ -179,6 +180,15 @@ def rule_page(rule, examples: dict | None = None) -> str:
     out += [f"**Fix:** {rule.fix}", "", "**References:**", ""]
     out += [f"- {ref}" for ref in rule.references]
     return "\n".join(out) + "\n"
+
+
+def defined_in(rule) -> str:
+    """Where the rule's code is: the module (one rule prefix per module), and for a built-in
+    rule the file in promguard's repository."""
+    module = type(rule).__module__
+    if is_builtin(rule):
+        return f"`{module}` (rules/{module.rsplit('.', 1)[-1]}.py)"
+    return f"`{module}` ({rule.source})" if rule.source else f"`{module}`"
 
 
 def family(rule_id: str) -> str:

@@ -102,3 +102,25 @@ def test_the_checks_see_the_tree():
     assert ("promguard.rules.crossfile", "promguard.models.stack") in imports
     assert ("promguard.engine", "promguard.detect") in imports
     assert ("promguard.models.caddy", "promguard.parsers.caddyfile") in imports
+
+
+def test_each_rule_module_holds_one_prefix(rules):
+    from promguard.docs import family
+
+    prefixes: dict[str, set[str]] = {}
+    for rule in rules:
+        if rule.source.startswith("promguard "):
+            prefixes.setdefault(type(rule).__module__, set()).add(family(rule.id))
+    several = {module: sorted(p) for module, p in prefixes.items() if len(p) > 1}
+    assert several == {}
+    owners: dict[str, list[str]] = {}
+    for module, found in prefixes.items():
+        for prefix in found:
+            owners.setdefault(prefix, []).append(module)
+    assert {p: m for p, m in owners.items() if len(m) > 1} == {}  # and one module a prefix
+
+
+def test_explain_says_where_a_rule_is_defined(cli):
+    run = cli("explain", "O2P04")
+    assert run.returncode == 0
+    assert "**Defined in:** `promguard.rules.oauth2_proxy` (rules/oauth2_proxy.py)" in run.stdout
