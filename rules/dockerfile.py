@@ -1,5 +1,6 @@
 """Rules for Dockerfiles: who the image runs as, where it comes from, and what it bakes in.
-The program-flag rules (rules/programs.py) read ENTRYPOINT and CMD too."""
+The program-flag rules (rules/prometheus_flags.py, oauth2_proxy.py, grafana.py ...) read
+ENTRYPOINT and CMD too."""
 
 from __future__ import annotations
 
