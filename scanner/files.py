@@ -170,12 +170,24 @@ class ReadScope:
     def __init__(self, folders: list[str] = (), anywhere: bool = False):
         self.anywhere = anywhere
         self._tops = tuple(os.path.realpath(f).rstrip(os.sep) + os.sep for f in folders)
+        self._folders: dict[str, str] = {}  # a folder -> its real path
 
     def allows(self, path: str) -> bool:
         if self.anywhere:
             return True
-        real = os.path.realpath(path) + os.sep
+        real = self._real(path) + os.sep
         return any(real.startswith(top) for top in self._tops)
+
+    def _real(self, path: str) -> str:
+        """os.path.realpath, with each folder resolved once: a scan asks of every file, and
+        realpath looks at every component of the path each time."""
+        folder, name = os.path.split(os.path.abspath(path))
+        if not name or os.path.islink(path):
+            return os.path.realpath(path)
+        real_folder = self._folders.get(folder)
+        if real_folder is None:
+            real_folder = self._folders[folder] = os.path.realpath(folder)
+        return os.path.join(real_folder, name)
 
 
 def display_path(absolute: str, root: str) -> str:

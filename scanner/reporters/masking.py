@@ -101,11 +101,16 @@ def mask_message(text: str) -> str:
     """A finding's message, fix or related note with the credentials it may quote masked:
     URL passwords (with or without the scheme), `-u user:pass` and bearer or basic tokens.
     The one masking every output shares; excerpts add the line-level rules of mask_line."""
+    # each pattern only where its text can be: every finding of a scan passes through here
     if "@" in text:
         text = _USERINFO.sub(lambda m: m.group(1) + MASK + "@", text)
         text = _BARE_USERINFO.sub(lambda m: m.group(1) + MASK + "@", text)
-    text = _USER_FLAG.sub(lambda m: m.group(1) + MASK, text)
-    return _SCHEME_TOKEN.sub(lambda m: m.group(1) + " " + MASK, text)
+    if ":" in text and "-" in text:
+        text = _USER_FLAG.sub(lambda m: m.group(1) + MASK, text)
+    lowered = text.lower()
+    if "bearer" in lowered or "basic" in lowered or "token" in lowered:
+        text = _SCHEME_TOKEN.sub(lambda m: m.group(1) + " " + MASK, text)
+    return text
 
 
 def mask_lines(lines: list[str], secret: set[int] = frozenset()) -> list[str]:
