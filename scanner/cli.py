@@ -379,9 +379,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:
         if debug:
             raise
+        from .kinds import KindLoadError
         from .registry import RuleLoadError
 
-        if isinstance(exc, RuleLoadError):
+        if isinstance(exc, (RuleLoadError, KindLoadError)):
             say(f"promguard: error: {exc}")
         else:
             say(

@@ -264,8 +264,12 @@ class Session:
     def scan_file(self, abspath: str, display: str) -> ScannedFile:
         """What the file gives; an unexpected failure while reading it becomes a finding on it
         (and an internal error for the exit code) and the scan goes on with the next file."""
+        from .kinds import KindLoadError
+
         try:
             return self._scan_file(abspath, display)
+        except KindLoadError:
+            raise  # a broken plugin stops the scan with its name, as a broken rule does
         except Exception as exc:
             self.result.errors.append(f"scanning {display} failed: {describe(exc)}")
             out = ScannedFile(display, abspath)

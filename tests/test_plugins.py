@@ -191,3 +191,18 @@ def test_a_kind_and_its_rule_from_an_installed_distribution_scan_its_files(cli, 
     # without the distribution, the same files are none of promguard's
     plain = cli("scan", "--format", "json", ".", "--fail-on", "never", cwd=work)
     assert json.loads(plain.stdout)["findings"] == []
+
+
+def test_a_kind_that_cannot_be_loaded_stops_the_scan_with_its_name(cli, tmp_path):
+    site = tmp_path / "site"
+    install_plugin(site)
+    dist = site / "acme_promguard-1.0.dist-info"
+    text = (dist / "entry_points.txt").read_text()
+    (dist / "entry_points.txt").write_text(text + "\n[promguard.kinds]\ntoy = acme_missing:Kind\n")
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "box.toy").write_text("open=true\n")
+    (work / "README.md").write_text("# not a kind\n")
+    run = cli("scan", ".", env={"PYTHONPATH": str(site)}, cwd=work)
+    assert run.returncode == 2
+    assert "cannot load kind 'toy' from acme-promguard (acme_missing:Kind)" in run.stderr

@@ -74,7 +74,7 @@ class YamlKind(Kind):
 
 
 class KindLoadError(Exception):
-    pass
+    """A kind's entry point that cannot be loaded: the scan stops and names it."""
 
 
 class Kinds:
