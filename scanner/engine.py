@@ -220,7 +220,10 @@ class Session:
     def kind_of(self, abspath: str) -> str | None:
         """The kind a file has by its name (or by the settings)."""
         forced = self.settings.kind_of(abspath) if self.settings is not None else None
-        return forced or detect.kind_by_name(abspath) or self.kinds.by_file_name(abspath)
+        return forced or self._kind_by_name(abspath)
+
+    def _kind_by_name(self, abspath: str) -> str | None:
+        return detect.kind_by_name(abspath) or self.kinds.by_file_name(abspath)
 
     def read_text(self, abspath: str) -> Document | None:
         """A text file a unit refers to (an env_file, an include), with the same limits."""
@@ -250,11 +253,6 @@ class Session:
                 self._include_roots[start] = best
                 return best
             folder = parent
-
-    @staticmethod
-    def within(path: str, folder: str) -> bool:
-        real = os.path.realpath(path)
-        return real == folder or real.startswith(os.path.realpath(folder).rstrip(os.sep) + os.sep)
 
     def read_included(self, path: str) -> str | None:
         """The text of a file an nginx include or a Caddyfile import names, with the limits."""
@@ -309,7 +307,7 @@ class Session:
         """The file parsed as the kind its name and content say (or as ``kind``), and its
         text; (None, text or None) when it is none of promguard's kinds or does not parse,
         with the reason in ``out``."""
-        name_kind = kind or detect.kind_by_name(abspath) or self.kinds.by_file_name(abspath)
+        name_kind = kind or self._kind_by_name(abspath)
         handler = self.kinds.get(name_kind)
         is_yaml = detect.is_yaml_name(abspath) or (handler is not None and handler.yaml)
         sniffers = self.kinds.sniffing(abspath) if name_kind is None and not is_yaml else []

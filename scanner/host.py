@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import stat
 
+from .files import within
 from .parsers.systemd import (
     Located,
     SystemdError,
@@ -152,11 +153,7 @@ def _lines(path: str | None) -> list[str]:
 def inside(root: str, path: str) -> str | None:
     """``path`` as seen on the host, mapped into ``root``; None when a symlink leads out."""
     mapped = os.path.normpath(os.path.join(root, path.lstrip("/")))
-    real_root = os.path.realpath(root)
-    real = os.path.realpath(mapped)
-    if real != real_root and not real.startswith(real_root.rstrip(os.sep) + os.sep):
-        return None
-    return mapped
+    return mapped if within(mapped, root) else None
 
 
 def host_path(root: str, abspath: str) -> str:

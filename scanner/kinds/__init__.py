@@ -84,6 +84,8 @@ class Kinds:
     def __init__(self, points: dict[str, EntryPoint]):
         self._points = points  # name -> entry point
         self._made: dict[str, Kind] = {}
+        self._plugins: list[Kind] | None = None  # kinds of other distributions, once made
+        self._sniffers: list[Kind] | None = None
 
     @property
     def names(self) -> frozenset[str]:
@@ -107,22 +109,25 @@ class Kinds:
 
     def by_file_name(self, path: str) -> str | None:
         """A plugin kind whose ``file_names`` match the file's name."""
+        if self._plugins is None:
+            self._plugins = [
+                self._kind(name)
+                for name, point in sorted(self._points.items())
+                if point.distribution != "promguard"
+            ]
+        if not self._plugins:
+            return None
         name = os.path.basename(path).lower()
-        for kind in self._plugins():
+        for kind in self._plugins:
             if any(fnmatch.fnmatchcase(name, pattern) for pattern in kind.file_names):
                 return kind.name
         return None
 
     def sniffing(self, path: str) -> list[Kind]:
         """The kinds that may claim a file with this suffix by its content."""
-        return [k for k in self.all() if k.sniffed_suffixes and path.endswith(k.sniffed_suffixes)]
-
-    def _plugins(self) -> list[Kind]:
-        return [
-            self._kind(name)
-            for name, point in sorted(self._points.items())
-            if point.distribution != "promguard"
-        ]
+        if self._sniffers is None:  # asked of every file no name claims: made once
+            self._sniffers = [k for k in self.all() if k.sniffed_suffixes]
+        return [k for k in self._sniffers if path.endswith(k.sniffed_suffixes)]
 
 
 def _make(name: str, point: EntryPoint) -> Kind:
@@ -142,20 +147,12 @@ def _make(name: str, point: EntryPoint) -> Kind:
     return kind
 
 
-_POINTS: dict[tuple[str, ...], dict[str, EntryPoint]] = {}
-
-
 def installed(exclude: tuple[str, ...] = ()) -> Kinds:
     """The kinds of the installed distributions (the first distribution to name a kind wins,
     as sys.path decides which one Python imports)."""
     from ..plugins import KINDS_GROUP, entry_points, search_path
 
-    path = search_path(exclude)
-    key = tuple(path)
-    points = _POINTS.get(key)
-    if points is None:
-        points = {}
-        for point in entry_points(path, KINDS_GROUP):
-            points.setdefault(point.name, point)
-        _POINTS[key] = points
+    points: dict[str, EntryPoint] = {}
+    for point in entry_points(search_path(exclude), KINDS_GROUP):
+        points.setdefault(point.name, point)
     return Kinds(points)

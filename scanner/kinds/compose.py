@@ -57,6 +57,7 @@ class ComposeKind(YamlKind):
         """The compose project ``doc`` belongs to, built once; every member document gets it
         as ``doc.compose``. Returns the project's key (its base file) and its documents, base
         first."""
+        from ..files import within
         from ..models import compose
         from ..models.interpolate import parse_env_file
 
@@ -83,7 +84,7 @@ class ComposeKind(YamlKind):
 
         def inside(read: Callable[[str], Any]) -> Callable[[str], Any]:
             # extends and env_file stay inside the scanned folder, like nginx includes.
-            return lambda path: read(path) if scan.within(path, limit) else None
+            return lambda path: read(path) if within(path, limit) else None
 
         loader = compose.Loader(inside(lambda path: self.load(scan, path)), inside(scan.read_text))
         project = compose.build_project(docs, env, loader)

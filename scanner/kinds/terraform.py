@@ -83,7 +83,7 @@ class TerraformKind(Kind):
         return parsed
 
     def _judge(self, scan: Session) -> dict[str, list[Finding]]:
-        from ..files import display_path
+        from ..files import display_path, within
         from ..models import terraform
 
         def parse(abspath: str) -> Any:
@@ -110,7 +110,7 @@ class TerraformKind(Kind):
             if folder in called:
                 continue  # judged through its callers, with the values they pass
             limit = limits_of[folder]
-            loader.allowed = lambda path, limit=limit: scan.within(path, limit)
+            loader.allowed = lambda path, limit=limit: within(path, limit)
             root = loader.module(folder)
             for module in terraform.walk_modules(root):
                 doc = Document(display_path(folder, scan.root), folder, self.name, "", [module])
