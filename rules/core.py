@@ -1,6 +1,8 @@
 """Findings about the file itself rather than its settings. The engine makes these findings
-(scanner/engine.py); the classes here carry their documentation."""
+(scanner/engine.py) with the IDs and severities of scanner/file_findings.py; the classes here
+carry their documentation."""
 
+from promguard import file_findings
 from promguard.rule import Rule
 
 _GO_YAML = "https://pkg.go.dev/gopkg.in/yaml.v2#UnmarshalStrict"
@@ -8,10 +10,10 @@ _YAML_SPEC = "https://yaml.org/spec/1.2.2/"
 
 
 class UnparseableFile(Rule):
-    id = "PG001"
+    id = file_findings.PARSE_ERROR
     name = "unparseable-file"
     title = "File cannot be parsed"
-    severity = "high"
+    severity = file_findings.SEVERITY[id]
     kinds = ("any",)
     description = (
         "The file looks like a configuration promguard checks, but it is not valid YAML, not "
@@ -34,10 +36,10 @@ class UnparseableFile(Rule):
 
 
 class DuplicateKey(Rule):
-    id = "PG002"
+    id = file_findings.DUPLICATE_KEY
     name = "duplicate-key"
     title = "Key defined twice in one mapping"
-    severity = "medium"
+    severity = file_findings.SEVERITY[id]
     kinds = ("any",)
     description = (
         "A YAML mapping defines the same key twice, or a Terraform block sets the same "
@@ -59,10 +61,10 @@ class DuplicateKey(Rule):
 
 
 class BadSuppression(Rule):
-    id = "PG003"
+    id = file_findings.BAD_SUPPRESSION
     name = "invalid-suppression"
     title = "Suppression comment without a rule ID or a reason"
-    severity = "low"
+    severity = file_findings.SEVERITY[id]
     kinds = ("any",)
     description = (
         "A `# promguard: ignore` or `ignore-file` comment does not name the rules it silences "
@@ -78,10 +80,10 @@ class BadSuppression(Rule):
 
 
 class FileTooLarge(Rule):
-    id = "PG004"
+    id = file_findings.TOO_LARGE
     name = "file-too-large"
     title = "File too large to scan"
-    severity = "medium"
+    severity = file_findings.SEVERITY[id]
     kinds = ("any",)
     description = "The file is larger than the scanner's size limit, so it was not read."
     rationale = (

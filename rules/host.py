@@ -49,7 +49,7 @@ def files_read(doc) -> list[Read]:
     if service is None or service.program is None:
         doc.cache["host-files"] = found
         return found
-    from promguard.host import config_files
+    from promguard.models.host import config_files
 
     for path, kind, word in config_files(service):
         found.extend(_config_and_its_files(service, path, kind, word))
@@ -167,7 +167,7 @@ class RunsAsRoot(Rule):
     controls = ("PGB-01",)
 
     def check(self, doc):
-        from promguard.host import NO_ROOT_NEEDED
+        from promguard.models.host import NO_ROOT_NEEDED
 
         service = service_of(doc)
         if service is None or service.program not in NO_ROOT_NEEDED:

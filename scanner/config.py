@@ -27,7 +27,6 @@ import os
 import re
 
 from .limits import DEFAULT_MAX_FILE_BYTES
-from .model import KINDS
 
 _KEYS = (
     "select",
@@ -44,8 +43,14 @@ _KEYS = (
 )
 _FAIL_ON = ("critical", "high", "medium", "low", "never")
 _SEVERITIES = ("critical", "high", "medium", "low")
-# the kinds a file can be told to be (systemd units come from host mode, the rest are not files)
-_KINDS = tuple(k for k in KINDS if k not in ("systemd", "any", "stack"))
+
+
+def _file_kinds() -> list[str]:
+    """The kinds a file can be told to be (systemd units come from host mode; the stack is
+    not a file)."""
+    from .kinds import installed
+
+    return sorted(kind.name for kind in installed().all() if kind.from_files)
 
 
 class ConfigError(Exception):
@@ -276,9 +281,10 @@ def _read(table: dict, path: str, text: str, rule_ids: set[str], section: str) -
         elif key == "kinds":
             if not isinstance(value, dict):
                 fail("`kinds` must be a table: glob = kind", key)
+            known = _file_kinds()
             for glob, kind in value.items():
-                if kind not in _KINDS:
-                    fail(f"`kinds`: {kind!r} is not one of {', '.join(_KINDS)}", glob)
+                if kind not in known:
+                    fail(f"`kinds`: {kind!r} is not one of {', '.join(known)}", glob)
                 config.kinds.append((glob, kind))
         elif key == "rules":
             for rule_id in value if isinstance(value, dict) else {"rules": None}:

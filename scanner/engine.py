@@ -5,20 +5,14 @@ from __future__ import annotations
 import os
 import stat
 
-from . import detect, limits, suppress
+from . import limits, suppress
 from .document import Document
+from .file_findings import ALWAYS_ON, BAD_SUPPRESSION, DUPLICATE_KEY, PARSE_ERROR, TOO_LARGE
+from .file_findings import SEVERITY as _CORE_SEVERITY
 from .files import ReadScope, collect, display_path, read_boundaries
+from .kinds import Kinds, is_yaml_name
 from .lazy_regex import lazy
 from .model import RANK, Finding, assign_fingerprints
-
-# Engine-made findings (rules/core.py has their metadata).
-PARSE_ERROR = "PG001"
-DUPLICATE_KEY = "PG002"
-BAD_SUPPRESSION = "PG003"
-TOO_LARGE = "PG004"
-# Reported even when --select leaves them out: a file that could not be read must never pass
-# as a file with nothing wrong in it.
-ALWAYS_ON = (PARSE_ERROR, TOO_LARGE)
 
 
 class Selection:
@@ -92,12 +86,6 @@ class ScannedFile:
             self.parse_error = True
 
 
-_CORE_SEVERITY = {
-    PARSE_ERROR: "high",
-    DUPLICATE_KEY: "medium",
-    BAD_SUPPRESSION: "low",
-    TOO_LARGE: "medium",
-}
 _SNIFF_BYTES = 64 * 1024
 # Go-template and Jinja markers: a file with them is rendered into YAML somewhere else.
 _TEMPLATE = lazy(r"\{\{-?\s*[.$\w(]|\{%-?\s*\w")
@@ -109,7 +97,9 @@ _FIX_OUTSIDE = (
 )
 
 
-def _read(abspath: str, name_kind: str | None, out: ScannedFile, limit: int) -> bytes | None:
+def _read(
+    abspath: str, name_kind: str | None, out: ScannedFile, limit: int, marked=None
+) -> bytes | None:
     """The file's bytes, or None (with a finding when the file is one of ours by its name, or
     by the start of its content)."""
     try:
@@ -119,7 +109,7 @@ def _read(abspath: str, name_kind: str | None, out: ScannedFile, limit: int) -> 
             size = os.fstat(fh.fileno()).st_size
             if size <= limit:
                 return fh.read(limit + 1)
-            if name_kind or detect.may_be_yaml_kind(fh.read(_SNIFF_BYTES)):
+            if name_kind or (marked is not None and marked(fh.read(_SNIFF_BYTES))):
                 out.problem(
                     TOO_LARGE,
                     f"file is {size:,} bytes, over the limit of {limit:,}; not scanned",
@@ -172,23 +162,38 @@ class Session:
     PARSE_ERROR = PARSE_ERROR
     DUPLICATE_KEY = DUPLICATE_KEY
 
-    def __init__(self, root: str, rules_by_kind: dict, selection: Selection, result: ScanResult):
+    def __init__(
+        self,
+        root: str,
+        rules_by_kind: dict,
+        selection: Selection,
+        result: ScanResult,
+        kinds: Kinds,
+    ):
         self.root = root
         self.rules_by_kind = rules_by_kind
         self.selection = selection
         self.result = result
-        self.kinds = None  # kinds.Kinds, set by new_context
+        self.kinds = kinds
         self.scan_roots: list[str] = []
         self.read_outside = False  # --read-outside: references may leave the scanned folders
         self.max_file_bytes = limits.DEFAULT_MAX_FILE_BYTES  # --max-file-size
         self.settings = None  # scanner.config.Config: kind overrides
         self.evidence = False  # record passed checks (evidence.Check) for reports
         self._root_set: set[str] = set()
+        self._whole_scan: list | None = None
         self._include_roots: dict[str, str] = {}  # a file's folder -> its include_root
         self.files: list[str] = []  # every file of the scan, for what is judged across files
         self.scanned: dict[str, Document] = {}  # scanned documents of the kinds in the stack
         self.context: dict[tuple, Document | None] = {}  # files read only for the stack
         self.scanned_paths: dict[str, str] = {}  # every file of the scan that parsed: its kind
+
+    def whole_scan_kinds(self) -> list:
+        """The kinds with rules that judge the scan once, after its files (the stack)."""
+        if self._whole_scan is None:
+            found = [self.kinds.get(name) for name in sorted(self.rules_by_kind)]
+            self._whole_scan = [k for k in found if k is not None and k.whole_scan]
+        return self._whole_scan
 
     def set_roots(self, folders: list[str]) -> None:
         """The folders the scan was given: includes and references stay below them."""
@@ -223,7 +228,7 @@ class Session:
         return forced or self._kind_by_name(abspath)
 
     def _kind_by_name(self, abspath: str) -> str | None:
-        return detect.kind_by_name(abspath) or self.kinds.by_file_name(abspath)
+        return self.kinds.by_name(abspath)
 
     def read_text(self, abspath: str) -> Document | None:
         """A text file a unit refers to (an env_file, an include), with the same limits."""
@@ -254,6 +259,20 @@ class Session:
                 return best
             folder = parent
 
+    def file_problem(self, rule_id: str, message: str, display: str, line: int) -> Finding:
+        """A finding about the file itself (PG001 ...) in a file a kind read for a unit."""
+        out = ScannedFile(display)
+        out.problem(rule_id, message, line)
+        return out.findings[0]
+
+    def apply_suppressions(self, findings: list[Finding], text: str, display: str) -> list:
+        """The selected ``findings`` of the file ``display``, with the suppressions its text
+        holds applied, and its malformed suppression comments as findings."""
+        out = ScannedFile(display)
+        out.findings = findings
+        apply_suppressions(out, text, self.selection)
+        return out.findings
+
     def read_included(self, path: str) -> str | None:
         """The text of a file an nginx include or a Caddyfile import names, with the limits."""
         doc = self.read_text(path)
@@ -277,7 +296,7 @@ class Session:
                 "please report it",
                 fix="Scan the file again with a newer promguard, or report the failure.",
             )
-            out.kind = detect.kind_by_name(abspath)
+            out.kind = self.kinds.by_name(abspath)
             return out
 
     def _scan_file(self, abspath: str, display: str) -> ScannedFile:
@@ -289,7 +308,7 @@ class Session:
             out.parsed = True
             self.scanned_paths[abspath] = doc.kind
             handler = self.kinds.get(doc.kind)
-            if handler.in_stack and self.rules_by_kind.get("stack"):
+            if handler.in_stack and self.whole_scan_kinds():
                 # what the stack is built from; the rest is parsed again when a rule needs
                 # it, so that memory does not grow with the number of files
                 self.scanned[abspath] = doc
@@ -300,7 +319,8 @@ class Session:
             from .evidence import checks_for
 
             reported = [f for f in out.findings if f.suppression is None]
-            out.checks = checks_for(doc, self.rules_by_kind.get(doc.kind, ()), reported)
+            rules = self.rules_by_kind.get(doc.kind, ())
+            out.checks = checks_for(doc, rules, reported, self.kinds.get(doc.kind))
         return out
 
     def read_document(self, abspath: str, display: str, out: ScannedFile, kind: str | None = None):
@@ -309,7 +329,7 @@ class Session:
         with the reason in ``out``."""
         name_kind = kind or self._kind_by_name(abspath)
         handler = self.kinds.get(name_kind)
-        is_yaml = detect.is_yaml_name(abspath) or (handler is not None and handler.yaml)
+        is_yaml = is_yaml_name(abspath) or (handler is not None and handler.yaml)
         sniffers = self.kinds.sniffing(abspath) if name_kind is None and not is_yaml else []
         if not is_yaml and not sniffers and handler is None:
             out.kind = name_kind  # recognised; its parser arrives with its own issue
@@ -318,7 +338,7 @@ class Session:
             if name_kind:
                 out.problem(PARSE_ERROR, OUTSIDE, fix=_FIX_OUTSIDE)
             return None, None
-        data = _read(abspath, name_kind, out, self.max_file_bytes)
+        data = _read(abspath, name_kind, out, self.max_file_bytes, self.kinds.may_be_yaml_kind)
         if data is None:
             return None, None
         by_content = bool(sniffers)
@@ -327,7 +347,7 @@ class Session:
             if handler is None:
                 return None, None
             name_kind = handler.name
-        elif name_kind is None and not detect.may_be_yaml_kind(data):
+        elif name_kind is None and not self.kinds.may_be_yaml_kind(data):
             return None, None
         text = _decode(data, out)
         if text is None:
@@ -371,7 +391,7 @@ class Session:
             out.problem(PARSE_ERROR, exc.message, exc.line, exc.column, fix=_FIX_UNREADABLE)
             return None
         top_keys, first = _top_keys(parsed.documents)
-        kind = forced or detect.yaml_kind(name_kind, top_keys, first, detect.is_weak_name(abspath))
+        kind = forced or self.kinds.yaml_kind(name_kind, top_keys, first, abspath)
         if kind is None:
             return None
         for dup in parsed.duplicates:
@@ -404,46 +424,6 @@ def describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}{place}"
 
 
-def _stack_findings(context: Session, paths: list[str]) -> list[Finding]:
-    """The cross-file rules, run once over the stack. A finding is kept when it is in a scanned
-    file or depends on one (a related location there): a pre-commit run on a changed web config
-    still reports the scrape job in the unchanged prometheus.yml that now lacks credentials."""
-    from .stack_files import StackFiles
-
-    stack = StackFiles(context, paths)
-    doc = Document("", context.root, "stack", "", [stack])
-    found: list[Finding] = []
-    for rule in context.rules_by_kind["stack"]:
-        found.extend(context.run(rule, doc, "the stack"))
-    scanned = {display_path(path, context.root) for path in context.scanned_paths}
-    kept, seen = [], set()
-    for finding in found:
-        involved = {finding.path} | {path for path, *_ in finding.related}
-        key = (finding.rule_id, finding.path, finding.line, finding.column, finding.message)
-        if involved & scanned and key not in seen:
-            seen.add(key)
-            kept.append(finding)
-    by_path: dict[str, list[Finding]] = {}
-    for finding in kept:
-        by_path.setdefault(finding.path, []).append(finding)
-    sources = {d.path: d for d in stack.documents()}
-    for path in sorted(by_path):
-        if path in sources:
-            _mark_suppressed(by_path[path], sources[path].text)
-    kept = [f for f in kept if context.selection(f.rule_id)]
-    if context.evidence:
-        from .evidence import checks_for
-
-        context.result.stack = doc
-        reported = [f for f in kept if f.suppression is None]
-        for compose in stack.documents("compose"):
-            if compose.path in scanned:
-                context.result.checks.extend(
-                    checks_for(compose, context.rules_by_kind["stack"], reported)
-                )
-    return kept
-
-
 def apply_suppressions(out: ScannedFile, text: str, selection: Selection) -> None:
     findings = [f for f in out.findings if selection(f.rule_id)]
     suppressions, problems = suppress.parse(text)
@@ -463,17 +443,8 @@ def apply_suppressions(out: ScannedFile, text: str, selection: Selection) -> Non
             )
     # a finding reported with this file but written in another (a module read from outside)
     # is not suppressed by this file's comments
-    _mark_suppressed([f for f in findings if f.path == out.display], text, suppressions)
+    suppress.mark_suppressed([f for f in findings if f.path == out.display], text, suppressions)
     out.findings = findings
-
-
-def _mark_suppressed(findings: list[Finding], text: str, suppressions=None) -> None:
-    if suppressions is None:
-        suppressions, _ = suppress.parse(text)
-    for finding in findings:
-        hit = suppress.find(suppressions, finding.rule_id, finding.line)
-        if hit is not None:
-            finding.suppression = hit.reason
 
 
 def scan(
@@ -548,11 +519,11 @@ def _scan_files(context, paths, jobs, display, rules_by_kind) -> ScanResult:
         if scanned.parse_error:
             result.parse_errors += 1
         every.extend(scanned.findings)
-    if rules_by_kind.get("stack"):
+    for kind in context.whole_scan_kinds():
         try:
-            every.extend(_stack_findings(context, paths))
+            every.extend(kind.judge_scan(context, paths))
         except Exception as exc:  # the files' own findings are still reported
-            result.errors.append(f"the cross-file rules failed: {describe(exc)}")
+            result.errors.append(f"the {kind.name} rules failed: {describe(exc)}")
     return finish(result, every)
 
 
@@ -569,9 +540,7 @@ def new_context(
     for rule in result.rules_run:
         for kind in rule.kinds:
             rules_by_kind.setdefault(kind, []).append(rule)
-    session = Session(root, rules_by_kind, selection, result)
-    session.kinds = installed(exclude)
-    return session
+    return Session(root, rules_by_kind, selection, result, installed(exclude))
 
 
 def finish(result: ScanResult, every: list[Finding]) -> ScanResult:

@@ -16,7 +16,7 @@ _BOUND = ("search", "match", "fullmatch", "sub", "subn", "finditer", "findall", 
 
 
 class LazyPattern:
-    def __init__(self, pattern: str, flags: int = 0):
+    def __init__(self, pattern: str | bytes, flags: int = 0):
         self._source = (pattern, flags)
 
     def __getattr__(self, name: str):
@@ -27,5 +27,5 @@ class LazyPattern:
         return getattr(compiled, name)
 
 
-def lazy(pattern: str, flags: int = 0) -> re.Pattern:
+def lazy(pattern: str | bytes, flags: int = 0) -> re.Pattern:
     return LazyPattern(pattern, flags)  # type: ignore[return-value]

@@ -5,21 +5,9 @@ from __future__ import annotations
 SEVERITIES = ("critical", "high", "medium", "low")
 RANK = {name: len(SEVERITIES) - i for i, name in enumerate(SEVERITIES)}  # critical = 4 ... low = 1
 
-# Kinds of file promguard recognises; rules name the kinds they read. Kinds without a parser yet
-# are recognised so that their issues only have to add the parser and the rules.
-KINDS = (
-    "prometheus",
-    "alertmanager",
-    "webconfig",
-    "compose",
-    "nginx",
-    "caddy",
-    "terraform",
-    "dockerfile",
-    "systemd",  # host mode: a service's unit with its environment files (scanner/host.py)
-    "any",  # rules about the file itself (parse errors, suppressions), whatever its kind
-    "stack",  # rules that judge the files of a stack together (scanner/stack_files.py)
-)
+# What a rule that reads any file lists in ``kinds`` (parse errors, suppressions). The file
+# kinds are plugins of their own (scanner/kinds/, ``promguard.kinds.installed()``).
+ANY_KIND = "any"
 
 
 class Finding:

@@ -7,7 +7,7 @@ import importlib
 
 from . import controls
 from .lazy_regex import lazy
-from .model import KINDS, SEVERITIES
+from .model import ANY_KIND, SEVERITIES
 from .plugins import entry_points, search_path
 from .rule import Rule
 
@@ -32,7 +32,7 @@ def _rules_of(obj) -> list[type[Rule]]:
     raise RuleLoadError(f"{obj!r} is not a Rule subclass, a list of them, or a module with RULES")
 
 
-def _problems(rule: Rule, kinds: frozenset[str] = frozenset(KINDS)) -> list[str]:
+def _problems(rule: Rule, kinds: frozenset[str]) -> list[str]:
     problems = []
     if not isinstance(rule.id, str) or not _ID.match(rule.id):
         problems.append(f"id {rule.id!r} is not letters followed by digits (e.g. ACME001)")
@@ -61,8 +61,13 @@ def _problems(rule: Rule, kinds: frozenset[str] = frozenset(KINDS)) -> list[str]
     return problems
 
 
-def validate(rules: list[Rule], kinds: frozenset[str] = frozenset(KINDS)) -> None:
-    """``kinds``: the kinds a rule may read (promguard's, and those installed)."""
+def validate(rules: list[Rule], kinds: frozenset[str] | None = None) -> None:
+    """``kinds``: the kinds a rule may read (by default, those installed)."""
+    if kinds is None:
+        from .kinds import installed
+
+        kinds = installed().names
+    kinds = kinds | {ANY_KIND}
     by_id: dict[str, Rule] = {}
     for rule in rules:
         problems = _problems(rule, kinds)
@@ -94,6 +99,6 @@ def load_rules(exclude: tuple[str, ...] = ()) -> list[Rule]:
             rules.append(rule)
     from .kinds import installed
 
-    validate(rules, frozenset(KINDS) | installed(exclude).names)
+    validate(rules, installed(exclude).names)
     rules.sort(key=lambda r: r.id)
     return rules

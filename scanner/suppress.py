@@ -97,3 +97,13 @@ def find(suppressions: list[Suppression], rule_id: str, line: int):
         if s.whole_file or s.line == line or (s.own_line and s.line == line - 1):
             return s
     return None
+
+
+def mark_suppressed(findings: list, text: str, suppressions=None) -> None:
+    """Each finding that a comment in ``text`` (the file it is in) silences gets the reason."""
+    if suppressions is None:
+        suppressions, _ = parse(text)
+    for finding in findings:
+        hit = find(suppressions, finding.rule_id, finding.line)
+        if hit is not None:
+            finding.suppression = hit.reason

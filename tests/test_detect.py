@@ -4,8 +4,15 @@ import os
 
 import pytest
 
-from promguard.detect import kind_by_name, yaml_kind
+from promguard.kinds import installed
 from promguard.parsers.yaml_tree import parse_yaml
+
+KINDS = installed()
+kind_by_name = KINDS.by_name
+
+
+def yaml_kind(name_kind, keys, root, path=""):
+    return KINDS.yaml_kind(name_kind, keys, root, path)
 
 
 @pytest.mark.parametrize(
@@ -71,10 +78,10 @@ def test_name_alone_needs_content_that_fits():
 
 
 def test_weak_names_need_content():
-    assert yaml_kind("webconfig", set(), None, weak_name=True) is None
-    assert yaml_kind("webconfig", None, None, weak_name=True) is None
+    assert yaml_kind("webconfig", set(), None, "deploy/website.yml") is None
+    assert yaml_kind("webconfig", None, None, "webhook.yaml") is None
     assert kind("tls_server_config: {cert_file: a}\n", "webconfig") == "webconfig"
-    assert yaml_kind("webconfig", set(), None, weak_name=False) == "webconfig"  # web-config.yml
+    assert yaml_kind("webconfig", set(), None, "deploy/web-config.yml") == "webconfig"
 
 
 @pytest.mark.parametrize(
@@ -88,15 +95,11 @@ def test_weak_names_need_content():
     ],
 )
 def test_which_names_are_weak(name, weak):
-    from promguard.detect import is_weak_name
-
-    assert is_weak_name(name) is weak
+    assert KINDS.get("webconfig").weak_name(name) is weak
 
 
 def test_alertmanager_cluster_tls_config_is_not_a_web_config():
     # --cluster.tls-config files have a client side that web configs do not have.
-    from promguard.detect import yaml_kind
-
     keys = {"tls_server_config", "tls_client_config"}
     assert yaml_kind("webconfig", keys, None) is None
     assert yaml_kind(None, {"tls_server_config", "basic_auth_users"}, None) == "webconfig"

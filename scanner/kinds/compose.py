@@ -18,12 +18,33 @@ if TYPE_CHECKING:
 class ComposeKind(YamlKind):
     name = "compose"
     in_stack = True
+    file_names = ("docker-compose*.yml", "docker-compose*.yaml", "compose*.yml", "compose*.yaml")
+    name_order = 10
+    content_order = 10
+    markers = ("services",)
+    top_keys = frozenset(
+        ("services", "version", "name", "networks", "volumes", "secrets", "configs", "include")
+    )
 
     def __init__(self, name: str | None = None):
         super().__init__(name)
         self.projects: dict[str, list[Document]] = {}  # base file -> its documents
         self.documents: dict[str, Document | None] = {}  # every compose file read
         self.findings: dict[str, list[Finding]] = {}  # base file -> the project's findings
+
+    def by_content(self, keys: set[str], root: Any) -> bool | None:
+        if "services" not in keys:
+            return None
+        # GitLab CI also has a top-level services:, but as a list of images
+        return hasattr(root.get("services"), "entries")
+
+    def objects(self, doc: Document) -> list[tuple[str, int, int]]:
+        return [
+            (f"service `{key.text}`", key.line, value.end_line)
+            for root in doc.mappings()
+            if hasattr(services := root.get("services"), "entries")
+            for key, value in services.entries
+        ]
 
     def judge(self, scan: Session, doc: Document) -> list[Finding]:
         base, docs = self.project(scan, doc)

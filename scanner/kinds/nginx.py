@@ -4,21 +4,29 @@ the http and server settings it inherits), once for all the files that main file
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..document import Document
+from ..lazy_regex import lazy
 from . import Kind
 
 if TYPE_CHECKING:
     from ..engine import ScannedFile, Session
     from ..model import Finding
 
+_SITES = ("sites-available", "sites-enabled")
+_FOLDERS = ("nginx", "conf.d", *_SITES)
+_BLOCKS = lazy(rb"^\s*(http|server|events|upstream\s+\S+|location\s+[^{;]+)\s*\{", re.MULTILINE)
 _FIX = "Fix the nginx syntax at the reported line (`nginx -t` agrees)."
 
 
 class NginxKind(Kind):
     name = "nginx"
     in_stack = True
+    file_names = ("nginx*.conf",)
+    name_order = 70
     sniffed_suffixes = (".conf",)
 
     def __init__(self, name: str | None = None):
@@ -26,10 +34,15 @@ class NginxKind(Kind):
         self.configs: dict[str, Any] = {}  # nginx.conf -> its parsed config, or None
         self.findings: dict[str, list[Finding]] = {}  # the judged main file -> its findings
 
-    def sniff(self, data: bytes) -> bool:
-        from ..detect import may_be_nginx
+    def by_folder(self, name: str, folders: list[str]) -> bool:
+        if name.endswith(".conf"):
+            return any(part in _FOLDERS or part.startswith("nginx") for part in folders)
+        # Debian's site files have no extension (sites-available/default)
+        return bool(folders) and folders[-1] in _SITES and "." not in name
 
-        return may_be_nginx(data)
+    def sniff(self, data: bytes) -> bool:
+        """A .conf file with http, server, events, upstream or location blocks."""
+        return _BLOCKS.search(data[:65536]) is not None
 
     def parse(
         self, scan: Session, file: ScannedFile, text: str, by_content: bool = False
@@ -60,6 +73,18 @@ class NginxKind(Kind):
             found = self.findings[key] = scan.run_rules(self.name, judged, doc.path)
         return [f for f in found if f.path == doc.path]
 
+    def objects(self, doc: Document) -> list[tuple[str, int, int]]:
+        config = doc.nginx
+        found = []
+        for directive in config.walk() if config is not None else ():
+            if directive.name in ("server", "location") and directive.block is not None:
+                if getattr(directive, "file", None) not in (None, doc.abspath):
+                    continue  # the server blocks of an included file are that file's
+                label = " ".join([directive.name, *directive.args])
+                end = max([directive.line] + [d.line for d in _walk(directive)])
+                found.append((label, directive.line, end))
+        return found
+
     def _parse(self, scan: Session, abspath: str, text: str) -> Any:
         from ..parsers.nginx import parse_nginx
 
@@ -88,3 +113,10 @@ class NginxKind(Kind):
                 break
             folder = os.path.dirname(folder)
         return None
+
+
+def _walk(directive: Any, depth: int = 0) -> Iterator[Any]:
+    for child in directive.block or ():
+        yield child
+        if depth < 50:
+            yield from _walk(child, depth + 1)

@@ -22,6 +22,8 @@ _PARSED = object()  # a file that parsed and was judged; its tree is let go
 class TerraformKind(Kind):
     name = "terraform"
     judged_together = True
+    file_names = ("*.tf", "terraform.tfvars", "*.auto.tfvars")
+    name_order = 50
 
     def __init__(self, name: str | None = None):
         super().__init__(name)
@@ -52,6 +54,14 @@ class TerraformKind(Kind):
             )
         roots = [] if parsed is _PARSED else [parsed]
         return Document(file.display, file.abspath, self.name, text, roots)
+
+    def objects(self, doc: Document) -> list[tuple[str, int, int]]:
+        body = getattr(doc.roots[0], "body", None) if doc.roots else None
+        return [
+            (f"{block.type} {'.'.join(block.labels)}", block.line, block.end_line)
+            for block in (body.blocks if body is not None else ())
+            if block.type in ("resource", "module", "variable") and block.labels
+        ]
 
     def judge(self, scan: Session, doc: Document) -> list[Finding]:
         if self.judged is None:

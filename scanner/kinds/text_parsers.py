@@ -45,13 +45,33 @@ class ParsedKind(Kind):
 class DockerfileKind(ParsedKind):
     name = "dockerfile"
     in_stack = True
+    file_names = ("dockerfile", "dockerfile.*", "*.dockerfile")
+    name_order = 60
     parser = ("promguard.parsers.dockerfile", "parse_dockerfile", "DockerfileError")
     syntax_fix = "Fix the dockerfile syntax at the reported line."
+
+    def objects(self, doc: Document) -> list[tuple[str, int, int]]:
+        stages = getattr(doc.dockerfile, "stages", None) or []
+        found = []
+        for i, stage in enumerate(stages):
+            lines = [x.end_line for x in stage.instructions] or [stage.line]
+            found.append((f"stage {i + 1} (FROM {stage.base or '?'})", stage.line, max(lines)))
+        return found
 
 
 class CaddyKind(ParsedKind):
     name = "caddy"
     in_stack = True
+    file_names = ("caddyfile", "caddyfile.*", "*.caddyfile")
+    name_order = 80
     parser = ("promguard.parsers.caddyfile", "parse_caddyfile", "CaddyError")
     syntax_fix = "Fix the Caddyfile syntax at the reported line (`caddy validate` agrees)."
     follows_imports = True
+
+    def objects(self, doc: Document) -> list[tuple[str, int, int]]:
+        parsed = doc.caddyfile
+        return [
+            ("site " + ", ".join(a.text for a in site.addresses), site.line, site.end_line)
+            for site in (parsed.sites if parsed is not None else ())
+            if site.file in (None, "", doc.abspath)
+        ]

@@ -12,6 +12,7 @@ Debian /etc/default and RPM /etc/sysconfig files) hold `KEY=value` lines with sh
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from . import ParseError
 
@@ -33,7 +34,7 @@ class Located:
         self.end_line = line
         self.end_column = column + max(1, len(value))
         self.key = key
-        self.doc = None  # the Document of ``file``, set by the host scan for reports
+        self.doc: Any = None  # the Document of ``file``, set by the host scan for reports
 
     @property
     def path(self) -> str:

@@ -1,4 +1,5 @@
-"""The files of one stack, for the rules that judge several files together (kind "stack").
+"""The stack: the rules that judge several files together (kind "stack"), run once over the
+files of the scan after each file was judged on its own.
 
 A stack is held together by its compose files: they name the config files each service mounts,
 the Dockerfiles they build, the ports they publish. A scan of folders sees every file; a scan of
@@ -11,13 +12,75 @@ the repository (or the scanned folders outside one) and is bounded.
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING, Any
+
+from ..document import Document
+from ..files import display_path
+from ..suppress import mark_suppressed
+from . import Kind
+
+if TYPE_CHECKING:
+    from ..engine import Session
+    from ..model import Finding
 
 MAX_CONTEXT_FILES = 300  # files read only for context in one scan
 _COMPOSE_NAMES = ("docker-compose", "compose")
 
 
+class StackKind(Kind):
+    name = "stack"
+    whole_scan = True
+    from_files = False
+
+    def judge_scan(self, scan: Session, paths: list[str]) -> list[Finding]:
+        """A finding is kept when it is in a scanned file or depends on one (a related
+        location there): a pre-commit run on a changed web config still reports the scrape
+        job in the unchanged prometheus.yml that now lacks credentials."""
+        stack = StackFiles(scan, paths)
+        doc = Document("", scan.root, self.name, "", [stack])
+        found = scan.run_rules(self.name, doc, "the stack")
+        scanned = {display_path(path, scan.root) for path in scan.scanned_paths}
+        kept, seen = [], set()
+        for finding in found:
+            involved = {finding.path} | {path for path, *_ in finding.related}
+            key = (finding.rule_id, finding.path, finding.line, finding.column, finding.message)
+            if involved & scanned and key not in seen:
+                seen.add(key)
+                kept.append(finding)
+        by_path: dict[str, list[Finding]] = {}
+        for finding in kept:
+            by_path.setdefault(finding.path, []).append(finding)
+        sources = {d.path: d for d in stack.documents()}
+        for path in sorted(by_path):
+            if path in sources:
+                mark_suppressed(by_path[path], sources[path].text)
+        kept = [f for f in kept if scan.selection(f.rule_id)]
+        if scan.evidence:
+            self._evidence(scan, doc, stack, scanned, kept)
+        return kept
+
+    def _evidence(
+        self,
+        scan: Session,
+        doc: Document,
+        stack: StackFiles,
+        scanned: set[str],
+        kept: list[Finding],
+    ) -> None:
+        """The stack's checks are counted on the compose services they judge."""
+        from ..evidence import checks_for
+
+        scan.result.stack = doc
+        reported = [f for f in kept if f.suppression is None]
+        rules = scan.rules_by_kind.get(self.name, ())
+        for compose in stack.documents("compose"):
+            if compose.path in scanned:
+                kind = scan.kinds.get(compose.kind)
+                scan.result.checks.extend(checks_for(compose, rules, reported, kind))
+
+
 class StackFiles:
-    def __init__(self, context, paths: list[str]):
+    def __init__(self, context: Session, paths: list[str]):
         self._context = context
         self.roots = _roots(paths)
         self._real_roots = [os.path.realpath(root) for root in self.roots]
@@ -28,7 +91,7 @@ class StackFiles:
             for name in _compose_files(folder):
                 self.load(os.path.join(folder, name), "compose")
 
-    def documents(self, kind: str | None = None) -> list:
+    def documents(self, kind: str | None = None) -> list[Document]:
         """Every parsed document of the stack so far (scanned and read for context), in a
         stable order."""
         found = {doc.abspath: doc for doc in self._context.scanned.values()}
@@ -38,7 +101,7 @@ class StackFiles:
         docs = [found[path] for path in sorted(found)]
         return [d for d in docs if kind is None or d.kind == kind]
 
-    def compose_projects(self) -> list:
+    def compose_projects(self) -> list[tuple[Any, Document]]:
         """Each compose project once (a base file with its overrides)."""
         seen, projects = set(), []
         for doc in self.documents("compose"):
@@ -48,7 +111,7 @@ class StackFiles:
                 projects.append((project, doc))
         return projects
 
-    def load(self, abspath: str, kind: str | None = None):
+    def load(self, abspath: str, kind: str | None = None) -> Document | None:
         """The file at ``abspath`` parsed as ``kind`` (or as its name and content say), or
         None when it is outside the stack, unreadable, not that kind or over the bound."""
         abspath = os.path.normpath(abspath)
@@ -68,8 +131,6 @@ class StackFiles:
         return self._context.context_document(abspath, kind)
 
     def display(self, abspath: str) -> str:
-        from .files import display_path
-
         return display_path(abspath, self._context.root)
 
 
@@ -90,7 +151,7 @@ def _roots(paths: list[str]) -> list[str]:
 
 
 def _repository(folder: str) -> str | None:
-    from .files import up_to_repository
+    from ..files import up_to_repository
 
     top = list(up_to_repository(folder))[-1]
     return top if os.path.exists(os.path.join(top, ".git")) else None

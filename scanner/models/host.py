@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable
+from typing import Any
 
-from .files import within
-from .parsers.systemd import (
+from ..files import within
+from ..parsers.systemd import (
     Located,
     SystemdError,
     command_words,
@@ -57,6 +59,11 @@ class HostService:
         self.words: list[Located] = []  # what ExecStart runs, the binary first
         self.program: str | None = None
         self.problems: list[tuple[str, SystemdError]] = []  # (abspath, error)
+        # set by the scan that found the service (scanner/kinds/systemd.py):
+        self.accounts: Account | None = None  # the host's users and groups
+        self.display: Callable[[str], str] = str  # how reports name a file of the host
+        self.map: Callable[[str], str | None] = lambda path: None  # a host path -> its file here
+        self.open: Callable[[str, str | None], Any] = lambda abspath, kind: None  # parsed file
 
     def last(self, key: str) -> Located | None:
         values = self.settings.get(key)
@@ -74,7 +81,7 @@ DEFAULT_CONFIGS = {
 def config_files(service: HostService) -> list[tuple[str, str | None, Located | None]]:
     """(host path, kind, the flag's value word or None) of the configuration files the
     service's command line names, or its packaged default config."""
-    from .models.services import parse_flags
+    from .services import parse_flags
 
     args = service.words[1:]
     flags = parse_flags(service.program, [w.value for w in args])
@@ -193,7 +200,7 @@ def _dropins(root: str, name: str) -> list[str]:
 
 
 def _load(root: str, name: str, unit: str, read) -> HostService:
-    from .models.services import canonical_program
+    from .services import canonical_program
 
     service = HostService(name, unit)
     for path in [unit, *_dropins(root, name)]:
