@@ -8,6 +8,21 @@ RANK = {name: len(SEVERITIES) - i for i, name in enumerate(SEVERITIES)}  # criti
 # What a rule that reads any file lists in ``kinds`` (parse errors, suppressions). The file
 # kinds are plugins of their own (scanner/kinds/, ``promguard.kinds.installed()``).
 ANY_KIND = "any"
+# The built-in kinds of promguard 0.1, kept for plugins that import the name; what a scan knows
+# is the installed kinds.
+KINDS = (
+    "prometheus",
+    "alertmanager",
+    "webconfig",
+    "compose",
+    "nginx",
+    "caddy",
+    "terraform",
+    "dockerfile",
+    "systemd",
+    ANY_KIND,
+    "stack",
+)
 
 
 class Finding:

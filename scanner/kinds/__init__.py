@@ -8,8 +8,8 @@ its keys, see ``YamlKind``), reads it within the scan's limits and asks the kind
 
 ``parse(scan, file, text)``
     the Document, or None with the reason added to ``file`` (``file.problem(...)``). YAML kinds
-    (``yaml = True``) are read by the engine's YAML reader and told apart by their keys; they
-    do not parse.
+    (``YamlKind``) are read by the engine's YAML reader and told apart by their keys; they do
+    not parse. A ``ParsedKind`` names its parser function and error class.
 ``judge(scan, doc)``
     the findings that point into the document. The default runs the kind's rules on it; a kind
     whose files are judged together (a compose project, an nginx.conf with its includes, the
@@ -111,6 +111,38 @@ class YamlKind(Kind):
     def weak_name(self, name: str) -> bool:
         """A name that only suggests the kind (webhook.yml): the file's keys have to agree."""
         return False
+
+
+class ParsedKind(Kind):
+    """A kind whose module's function turns the text into the document's root, or raises the
+    module's error class (with ``message``, ``line`` and ``column``)."""
+
+    parser = ("", "", "")  # module, function, error class
+    syntax_fix = ""
+    follows_imports = False  # the parser reads the files the text imports
+
+    def parse(
+        self, scan: Session, file: ScannedFile, text: str, by_content: bool = False
+    ) -> Document | None:
+        module_name, function, error = self.parser
+        module = importlib.import_module(module_name)
+        parse, error_class = getattr(module, function), getattr(module, error)
+        try:
+            if self.follows_imports:
+                root = parse(
+                    text,
+                    file.abspath,
+                    read=scan.read_included,
+                    root=scan.include_root(file.abspath),
+                )
+            else:
+                root = parse(text)
+        except error_class as exc:
+            file.problem(scan.PARSE_ERROR, exc.message, exc.line, exc.column, fix=self.syntax_fix)
+            return None
+        from ..document import Document
+
+        return Document(file.display, file.abspath, self.name, text, [root])
 
 
 class KindLoadError(Exception):
