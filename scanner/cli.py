@@ -9,9 +9,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .session_options import UsageError, load_settings, say
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 FAIL_ON = ("critical", "high", "medium", "low", "never")
 
@@ -23,10 +27,10 @@ def _text(result, args) -> str:
     return render(result, colour=colour, quiet=args.quiet, show_passed=args.show_passed)
 
 
-def _json(result, args) -> str:
-    from .reporters.json_report import render
+def _json(result, args) -> Iterable[str]:
+    from .reporters.json_report import chunks
 
-    return render(result, show_passed=args.show_passed)
+    return chunks(result, show_passed=args.show_passed)
 
 
 def _sarif(result, args) -> str:
@@ -261,19 +265,25 @@ def cmd_scan(args) -> int:
         try:
             # a path that is not UTF-8 on disk goes back out as the bytes it was
             with open(args.output, "w", encoding="utf-8", errors="surrogateescape") as fh:
-                fh.write(report)
+                _write(fh, report)
         except OSError as exc:
             raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
     else:
         if hasattr(sys.stdout, "reconfigure"):
             sys.stdout.reconfigure(errors="backslashreplace")  # such a path must not crash
-        sys.stdout.write(report)
+        _write(sys.stdout, report)
     for error in result.errors:
         if args.format != "text" or args.output:
             say(f"promguard: error: {error}")
     if result.errors:
         return 2
     return 1 if result.failing(fail_on) else 0
+
+
+def _write(out, report: str | Iterable[str]) -> None:
+    """A report as one text, or in pieces (a large JSON report is never whole in memory)."""
+    for chunk in [report] if isinstance(report, str) else report:
+        out.write(chunk)
 
 
 def _baseline(args, result) -> None:

@@ -176,6 +176,7 @@ class Session:
         self.result = result
         self.kinds = kinds
         self.scan_roots: list[str] = []
+        self.scan_paths: list[str] = []  # the files and folders the scan was given
         self.read_outside = False  # --read-outside: references may leave the scanned folders
         self.max_file_bytes = limits.DEFAULT_MAX_FILE_BYTES  # --max-file-size
         self.settings = None  # scanner.config.Config: kind overrides
@@ -187,6 +188,44 @@ class Session:
         self.scanned: dict[str, Document] = {}  # scanned documents of the kinds in the stack
         self.context: dict[tuple, Document | None] = {}  # files read only for the stack
         self.scanned_paths: dict[str, str] = {}  # every file of the scan that parsed: its kind
+        # A region's session (scanner/regions.py) judges one folder of a large scan; it is
+        # escaped once its work reached outside the folder.
+        self.region: str | None = None
+        self.escaped = False
+
+    def for_region(self, folder: str, files: list[str]) -> Session:
+        """A session like this one, with kinds of its own, for the files of one region."""
+        result = ScanResult()
+        result.scope = self.result.scope
+        region = Session(self.root, self.rules_by_kind, self.selection, result, self.kinds.fresh())
+        region.scan_roots, region._root_set = self.scan_roots, self._root_set
+        region.read_outside, region.max_file_bytes = self.read_outside, self.max_file_bytes
+        region.settings, region.files = self.settings, files
+        region.scan_paths = self.scan_paths
+        region.region = folder
+        return region
+
+    def reaches(self, abspath: str) -> None:
+        """A unit of a region read ``abspath``: outside the region, the region escaped."""
+        region = self.region
+        if region is not None and not (
+            abspath == region or os.path.normpath(abspath).startswith(region + os.sep)
+        ):
+            self.escaped = True
+
+    def looked_everywhere(self) -> None:
+        """Something was looked up in the whole scan (a host name in every compose project)."""
+        if self.region is not None:
+            self.escaped = True
+
+    def judge_whole(self, kind) -> list[Finding]:
+        """A whole-scan kind's findings; its failure is an error, and the files' own findings
+        are still reported."""
+        try:
+            return kind.judge_scan(self, self.scan_paths)
+        except Exception as exc:
+            self.result.errors.append(f"the {kind.name} rules failed: {describe(exc)}")
+            return []
 
     def whole_scan_kinds(self) -> list:
         """The kinds with rules that judge the scan once, after its files (the stack)."""
@@ -232,6 +271,7 @@ class Session:
 
     def read_text(self, abspath: str) -> Document | None:
         """A text file a unit refers to (an env_file, an include), with the same limits."""
+        self.reaches(abspath)
         scratch = ScannedFile(display_path(abspath, self.root))
         readable = os.path.isfile(abspath) and self.may_read(abspath)
         data = _read(abspath, None, scratch, self.max_file_bytes) if readable else None
@@ -367,6 +407,7 @@ class Session:
         file its project)."""
         if abspath in self.scanned:
             return self.scanned[abspath]
+        self.reaches(abspath)
         key = (abspath, kind)
         if key not in self.context:
             self.context[key] = None
@@ -479,6 +520,7 @@ def scan(
     context.set_boundaries(read_boundaries(paths))
     context.settings = settings
     context.files = [f for f in collect(paths) if settings is None or not settings.excluded(f)]
+    context.scan_paths = list(paths)
 
     def display(abspath):
         return display_path(abspath, root)
@@ -496,10 +538,20 @@ def scan(
 
 
 def _scan_files(context, paths, jobs, display, rules_by_kind) -> ScanResult:
-    from . import parallel
+    from . import parallel, regions
 
     result = context.result
     workers = parallel.jobs_for(jobs, len(context.files))
+    split = regions.regions_of(context, paths)
+    done = regions.scan_regions(context, split, workers, display) if split else None
+    if done is not None:
+        records = [record for region in done for record in region.records]
+        records.sort(key=lambda record: record.index)
+        every = _count(result, records, context)
+        for region in done:
+            result.errors.extend(region.errors)
+            every.extend(region.findings)
+        return finish(result, every)
     if workers > 1:
         records = parallel.scan_files(context, context.files, workers, display)
         for record in records:
@@ -507,6 +559,14 @@ def _scan_files(context, paths, jobs, display, rules_by_kind) -> ScanResult:
         _adopt_stack_documents(context, records)
     else:
         records = [context.scan_file(abspath, display(abspath)) for abspath in context.files]
+    every = _count(result, records, context)
+    for kind in context.whole_scan_kinds():
+        every.extend(context.judge_whole(kind))
+    return finish(result, every)
+
+
+def _count(result: ScanResult, records: list, context: Session) -> list[Finding]:
+    """The scanned files' findings, with the files counted by kind in the result."""
     every: list[Finding] = []
     for scanned in records:
         result.checks.extend(scanned.checks)
@@ -519,12 +579,7 @@ def _scan_files(context, paths, jobs, display, rules_by_kind) -> ScanResult:
         if scanned.parse_error:
             result.parse_errors += 1
         every.extend(scanned.findings)
-    for kind in context.whole_scan_kinds():
-        try:
-            every.extend(kind.judge_scan(context, paths))
-        except Exception as exc:  # the files' own findings are still reported
-            result.errors.append(f"the {kind.name} rules failed: {describe(exc)}")
-    return finish(result, every)
+    return every
 
 
 def new_context(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 
 # Never configuration a stack deploys with, and often huge.
@@ -184,12 +185,31 @@ class ReadScope:
         folder, name = os.path.split(os.path.abspath(path))
         if not name or os.path.islink(path):
             return os.path.realpath(path)
-        real_folder = self._folders.get(folder)
-        if real_folder is None:
-            real_folder = self._folders[folder] = os.path.realpath(folder)
-        return os.path.join(real_folder, name)
+        return os.path.join(self._real_folder(folder), name)
+
+    def _real_folder(self, folder: str) -> str:
+        """A folder's real path from its parent's, which is known once one file beside it was
+        asked: one lstat per new folder instead of one per component of every path."""
+        known = self._folders.get(folder)
+        if known is not None:
+            return known
+        missing = []
+        while known is None:
+            parent, name = os.path.split(folder)
+            if not name:  # the filesystem's root
+                known = self._folders[folder] = os.path.realpath(folder)
+                break
+            missing.append(folder)
+            folder = parent
+            known = self._folders.get(folder)
+        for path in reversed(missing):
+            name = os.path.basename(path)
+            known = os.path.realpath(path) if os.path.islink(path) else os.path.join(known, name)
+            self._folders[path] = known
+        return known
 
 
+@functools.lru_cache(maxsize=65536)  # asked several times of every file of a scan
 def display_path(absolute: str, root: str) -> str:
     """The path reports show: relative to the scan root with forward slashes when below it."""
     rel = os.path.relpath(absolute, root)

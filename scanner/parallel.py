@@ -37,7 +37,7 @@ def scan_files(context, files: list[str], jobs: int, display) -> list:
 
     global _CONTEXT
     groups = _groups(context, files)
-    bins = _balance(groups, jobs * 4)
+    bins = [sorted(f for group in b for f in group) for b in balance(groups, jobs * 4)]
     _CONTEXT = (context, display)
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
@@ -76,9 +76,12 @@ def _groups(context, files: list[str]) -> list[list[tuple[int, str]]]:
     return [by_key[key] for key in sorted(by_key)]
 
 
-def _balance(groups: list, count: int) -> list[list[tuple[int, str]]]:
-    """Groups into ``count`` bins of about the same number of files (largest first)."""
-    bins: list[list[tuple[int, str]]] = [[] for _ in range(max(1, count))]
-    for group in sorted(groups, key=len, reverse=True):
-        min(bins, key=len).extend(group)
-    return [sorted(b) for b in bins if b]
+def balance(groups: list, count: int, size=len) -> list[list]:
+    """Groups into at most ``count`` bins of about the same total ``size``, largest first."""
+    bins: list[list] = [[] for _ in range(max(1, count))]
+    totals = [0] * len(bins)
+    for group in sorted(groups, key=size, reverse=True):
+        i = totals.index(min(totals))
+        bins[i].append(group)
+        totals[i] += size(group)
+    return [b for b in bins if b]

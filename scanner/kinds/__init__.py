@@ -158,8 +158,13 @@ class Kinds:
         self._made: dict[str, Kind] = {}
         self._sniffers: list[Kind] | None = None
         self._names: _NameTable | None = None
+        self._by_path: dict[str, str | None] = {}  # asked more than once of each file
         self._yaml_kinds: list[YamlKind] | None = None
         self._markers: re.Pattern[bytes] | None = None
+
+    def fresh(self) -> Kinds:
+        """The same kinds, made anew: a region of a large scan caches nothing of another's."""
+        return Kinds(self._points)
 
     @property
     def names(self) -> frozenset[str]:
@@ -183,9 +188,12 @@ class Kinds:
 
     def by_name(self, path: str) -> str | None:
         """The kind a file's name (or, failing that, its folders) says it is."""
+        if path in self._by_path:
+            return self._by_path[path]
         if self._names is None:
             self._names = _NameTable(self.all())
-        return self._names.kind(path)
+        kind = self._by_path[path] = self._names.kind(path)
+        return kind
 
     def yaml_kind(
         self, name_kind: str | None, keys: set[str] | None, root: Any, path: str = ""

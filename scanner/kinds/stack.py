@@ -130,6 +130,10 @@ class StackFiles:
             self._loaded += 1
         return self._context.context_document(abspath, kind)
 
+    def looked_everywhere(self) -> None:
+        """A name was looked up in every compose project of the scan, not in one."""
+        self._context.looked_everywhere()
+
     def display(self, abspath: str) -> str:
         return display_path(abspath, self._context.root)
 

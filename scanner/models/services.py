@@ -9,6 +9,8 @@ Standard library only, nothing heavy at import time: this module is imported on 
 
 from __future__ import annotations
 
+import functools
+
 from ..lazy_regex import lazy
 
 __all__ = [
@@ -298,8 +300,10 @@ def _program_of(repository: str) -> str | None:
     return canonical_program(repository.rsplit("/", 1)[-1])
 
 
+@functools.lru_cache(maxsize=4096)  # a monorepo names the same few images thousands of times
 def parse_image(ref: str) -> Image:
-    """Parse an image reference as Docker does. Never raises.
+    """Parse an image reference as Docker does. Never raises. The Image is shared: read it,
+    never change it.
 
     ``ref`` is the text as written, already interpolated by the caller; unresolved variables
     may have left empty parts ("/prom/prometheus:", "prom/prometheus:@sha256:...").

@@ -246,11 +246,13 @@ class Model:
 
         self.files = files
         self._proxies: list[Proxy] | None = None
+        self._proxies_by_service: dict[int, list[Proxy]] | None = None
         self.services: list[StackService] = []
-        self._folders: list[tuple[str, object]] = []  # (folder + separator, project) each once
+        self._folders: dict[str, list] = {}  # a project's folder -> the projects there
+        self._names: dict[tuple[int, str], StackService] | None = None
         for project, doc in files.compose_projects():
             if project.services:
-                self._folders.append((project.folder.rstrip(os.sep) + os.sep, project))
+                self._folders.setdefault(os.path.normpath(project.folder), []).append(project)
             invocations = {inv.service.name: inv for inv in compose_invocations(doc)}
             for service in project.services.values():
                 inv = invocations.get(service.name)
@@ -264,6 +266,9 @@ class Model:
             return self._proxies
         self._proxies = []
         if not self.services:
+            if any(self.files.documents(program) for program in PROXY_CONFIGS):
+                # in a larger scan these would be looked up in every compose project
+                self.files.looked_everywhere()
             return self._proxies  # nothing for a proxy_pass to reach
         for doc, project in self.proxy_documents("nginx"):
             from promguard.models.nginx import build_model  # only when there is nginx to read
@@ -283,6 +288,14 @@ class Model:
         self._proxies.extend(self._caddy_proxies())
         self._proxies.extend(self._oauth2_proxies())
         return self._proxies
+
+    def proxies_to(self, service: StackService) -> list[Proxy]:
+        """The proxies that forward to ``service``, in the order of ``proxies()``."""
+        if self._proxies_by_service is None:
+            self._proxies_by_service = {}
+            for proxy in self.proxies():
+                self._proxies_by_service.setdefault(id(proxy.service), []).append(proxy)
+        return self._proxies_by_service.get(id(service), [])
 
     def _caddy_proxies(self) -> list[Proxy]:
         """Every reverse_proxy of a Caddy site whose upstream is a service of the stack."""
@@ -394,20 +407,33 @@ class Model:
         return [docs[p] for p in sorted(docs)]
 
     def _project_of(self, abspath: str):
-        holders = [project for folder, project in self._folders if abspath.startswith(folder)]
+        """The one project whose folder holds the file (None when none or several do): the
+        folders above it are looked up, not every project's."""
+        holders: list = []
+        folder = os.path.dirname(os.path.normpath(abspath))
+        while True:
+            holders += self._folders.get(folder, ())
+            parent = os.path.dirname(folder)
+            if parent == folder:
+                break
+            folder = parent
         return holders[0] if len(holders) == 1 else None
 
     def resolve(self, host: str, port: int | None = None, project=None) -> StackService | None:
         """The service a host name means on the compose network: its service name,
         container_name or hostname, in ``project`` when it is known (compose projects do
         not share a network)."""
-        host = (host or "").lower()
-        for service in self.services:
-            if project is not None and service.project is not project:
-                continue
-            if host in _names(service):
-                return service
-        return None
+        if self._names is None:
+            # the first service of each name, per project (id) and over all (0)
+            self._names = {}
+            for service in self.services:
+                for name in _names(service):
+                    self._names.setdefault((id(service.project), name), service)
+                    self._names.setdefault((0, name), service)
+        if project is None:
+            self.files.looked_everywhere()
+        key = id(project) if project is not None else 0
+        return self._names.get((key, (host or "").lower()))
 
 
 class Proxy:

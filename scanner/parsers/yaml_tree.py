@@ -130,7 +130,8 @@ class Duplicate:
 
 
 def path_join(parent: str, key: str) -> str:
-    if key and all(c.isalnum() or c in "_-" for c in key):
+    bare = key.replace("_", "").replace("-", "")  # a key of letters, digits, _ and -
+    if key and (not bare or bare.isalnum()):
         return f"{parent}.{key}" if parent else key
     escaped = key.replace("\\", "\\\\").replace('"', '\\"')
     return f'{parent}["{escaped}"]'

@@ -5,6 +5,7 @@ OWASP Docker Security Cheat Sheet and CWE (scanner.controls)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
 from .. import __version__, controls
 from ..model import SEVERITIES
@@ -18,6 +19,12 @@ def _finding(finding, mappings: dict) -> dict:
 
 
 def render(result, show_passed: bool = False) -> str:
+    return "".join(chunks(result, show_passed))
+
+
+def chunks(result, show_passed: bool = False) -> Iterator[str]:
+    """The report in pieces, a finding at a time: a scan of 50,000 files has 80,000 findings,
+    and the whole document at once would cost hundreds of MB."""
     # one mapping per rule, shared by its findings: a large scan has tens of thousands
     rules = {rule.id: controls.mapping(rule) for rule in result.rules_run}
     counts = {s: 0 for s in SEVERITIES}
@@ -35,21 +42,25 @@ def render(result, show_passed: bool = False) -> str:
         "baseline": {"hidden": result.baseline_hidden, "stale": result.baseline_stale},
     }
     sections = [
-        ("tool", json.dumps({"name": "promguard", "version": __version__})),
+        ("tool", [json.dumps({"name": "promguard", "version": __version__})]),
         ("findings", _array(_finding(f, rules) for f in result.findings)),
         ("suppressed", _array(_finding(f, rules) for f in result.suppressed)),
-        ("summary", json.dumps(summary, indent=2).replace("\n", "\n  ")),
+        ("summary", [json.dumps(summary, indent=2).replace("\n", "\n  ")]),
     ]
     if show_passed:
         sections.append(("passed", _array(c.as_dict() for c in result.checks if c.passed)))
-    body = ",\n".join(f'  "{name}": {text}' for name, text in sections)
-    return "{\n" + body + "\n}\n"
+    yield "{\n"
+    for i, (name, parts) in enumerate(sections):
+        yield (",\n" if i else "") + f'  "{name}": '
+        yield from parts
+    yield "\n}\n"
 
 
-def _array(items) -> str:
+def _array(items) -> Iterator[str]:
     """One item per line: readable, and written by json's C encoder (a pretty-printed
     document of tens of thousands of findings takes seconds in pure Python)."""
-    lines = [json.dumps(item, ensure_ascii=False) for item in items]
-    if not lines:
-        return "[]"
-    return "[\n    " + ",\n    ".join(lines) + "\n  ]"
+    empty = True
+    for item in items:
+        yield ("[\n    " if empty else ",\n    ") + json.dumps(item, ensure_ascii=False)
+        empty = False
+    yield "[]" if empty else "\n  ]"

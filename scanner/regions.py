@@ -1,0 +1,113 @@
+"""Large scans, one region at a time: memory that does not grow with the tree, and workers that
+split all of the work, with the report of a scan of the whole tree.
+
+A monorepo of many stacks is judged one top-level folder (a region) at a time: each region's
+files are scanned and its whole-scan kinds (the stack) judged in a session of its own, whose
+documents are let go when the region is done; with ``--jobs`` the regions are shared out among
+worker processes. The findings are those of one scan of the whole tree as long as no region
+reaches into another: a unit that reads a file outside its region (an nginx include, a compose
+extends, a Terraform module, a config a service mounts) or a host name looked up in every
+compose project (a proxy file that belongs to no project) marks the region as escaped. Then
+the regions' work is thrown away and the tree is scanned as one (engine.py), so the report never
+depends on how the tree was split.
+"""
+
+from __future__ import annotations
+
+import os
+
+MIN_FILES = 2000  # below this one session holds the tree easily and a region pass saves nothing
+_BASE = None  # the scan's session and display, inherited by forked workers
+
+
+class RegionResult:
+    """What scanning one region produced, small enough to send back from a worker."""
+
+    def __init__(self, records: list, findings: list, errors: list[str], escaped: bool):
+        self.records = records  # engine.ScannedFile per file, with its index in the scan
+        self.findings = findings  # the whole-scan kinds' findings (the stack)
+        self.errors = errors  # their rule errors
+        self.escaped = escaped
+
+
+def regions_of(session, paths: list[str]) -> list[tuple[str, list[tuple[int, str]]]] | None:
+    """The files of the scan by region (the first folder below the scanned folder), or None
+    when the scan is not one to split: small, of named files, or recording evidence."""
+    if len(session.files) < MIN_FILES or session.evidence:
+        return None
+    if not paths or not all(os.path.isdir(p) for p in paths):
+        return None
+    roots = sorted({os.path.abspath(p) for p in paths}, key=len, reverse=True)
+    by_region: dict[str, list[tuple[int, str]]] = {}
+    for index, abspath in enumerate(session.files):
+        root = next((r for r in roots if abspath.startswith(r.rstrip(os.sep) + os.sep)), None)
+        if root is None:
+            return None
+        first = abspath[len(root.rstrip(os.sep)) + 1 :].split(os.sep, 1)
+        # a file directly in the scanned folder is a region of its own
+        region = os.path.join(root, first[0]) if len(first) == 2 else abspath
+        by_region.setdefault(region, []).append((index, abspath))
+    if len(by_region) < 2:
+        return None
+    return [(key, by_region[key]) for key in sorted(by_region)]
+
+
+def scan_region(session, region: str, files: list[tuple[int, str]], display) -> RegionResult:
+    scan = session.for_region(region, [abspath for _, abspath in files])
+    records = []
+    for index, abspath in files:
+        before = len(scan.result.errors)
+        record = scan.scan_file(abspath, display(abspath))
+        record.index = index
+        record.errors = scan.result.errors[before:]
+        records.append(record)
+        if scan.escaped:
+            return RegionResult([], [], [], True)
+    findings: list = []
+    before = len(scan.result.errors)
+    for kind in scan.whole_scan_kinds():
+        findings.extend(scan.judge_whole(kind))
+    return RegionResult(records, findings, scan.result.errors[before:], scan.escaped)
+
+
+def scan_regions(session, regions: list, jobs: int, display) -> list[RegionResult] | None:
+    """Every region's result, in region order, or None as soon as one escaped."""
+    if jobs <= 1:
+        results = []
+        for region, files in regions:
+            result = scan_region(session, region, files, display)
+            if result.escaped:
+                return None
+            results.append(result)
+        return results
+    import multiprocessing
+
+    from .parallel import balance
+
+    global _BASE
+    bins = balance(regions, jobs * 4, size=lambda item: len(item[1]))
+    _BASE = (session, display)
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            parts = []
+            for part in pool.imap_unordered(_scan_bin, bins):
+                if part is None:
+                    pool.terminate()  # a region escaped: the tree is scanned as one
+                    return None
+                parts.append(part)
+    finally:
+        _BASE = None
+    results = [result for part in parts for result in part]
+    results.sort(key=lambda r: r.records[0].index if r.records else -1)
+    return results
+
+
+def _scan_bin(regions: list) -> list[RegionResult] | None:
+    session, display = _BASE
+    results = []
+    for region, files in regions:
+        result = scan_region(session, region, files, display)
+        if result.escaped:
+            return None
+        results.append(result)
+    return results
