@@ -63,7 +63,32 @@ REPORTERS = {"text": _text, "json": _json, "sarif": _sarif, "gitlab": _gitlab, "
 FORMATS = tuple(REPORTERS)
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help, with the terminal's width found without importing shutil: argparse
+    makes a formatter for every add_argument, and each run of the hook would pay for it."""
+
+    def __init__(self, prog: str):
+        super().__init__(prog, width=_columns() - 2)
+
+
+def _columns() -> int:
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns > 0:
+        return columns
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80
+    except (AttributeError, ValueError, OSError):
+        return 80
+
+
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+
     def error(self, message):  # one line, not argparse's usage block
         raise UsageError(f"{message} (see `{self.prog} --help`)")
 

@@ -950,6 +950,10 @@ def grafana_setting(env: dict[str, str], section: str, key: str) -> tuple[str, s
     return None
 
 
+def _octet(text: str) -> bool:
+    return int(text) <= 255 and (text == "0" or not text.startswith("0"))
+
+
 def is_loopback(host: str) -> bool:
     """``host`` may carry a port (``localhost:9090``, ``[::1]:9090``); only localhost,
     127.0.0.0/8 and ::1 count, compared exactly."""
@@ -960,6 +964,9 @@ def is_loopback(host: str) -> bool:
         host = host.split(":", 1)[0]
     if host == "localhost":
         return True
+    parts = host.split(".")
+    if len(parts) == 4 and all(p.isdigit() and p.isascii() and _octet(p) for p in parts):
+        return parts[0] == "127"  # a plain dotted quad, as ipaddress would read it
     import ipaddress  # only for the few hosts that reach this point
 
     try:

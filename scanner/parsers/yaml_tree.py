@@ -8,16 +8,9 @@ decide types from the raw text.
 
 from __future__ import annotations
 
-import yaml
-
 from ..lazy_regex import lazy
 from ..limits import MAX_YAML_DEPTH, MAX_YAML_NODES
 from . import ParseError
-
-try:  # libyaml is several times faster; the pure-Python loader gives the same marks
-    _Loader = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Loader = yaml.SafeLoader
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
@@ -140,7 +133,8 @@ def path_join(parent: str, key: str) -> str:
 class _Builder:
     """Turns composer nodes into located nodes, sharing aliased nodes instead of copying them."""
 
-    def __init__(self):
+    def __init__(self, yaml):
+        self._scalar, self._sequence = yaml.ScalarNode, yaml.SequenceNode
         # Keyed by id() of the composer node; the node itself is kept in the value so that its
         # id cannot be reused by another object while this map is alive.
         self.seen: dict[int, tuple[object, Node]] = {}
@@ -160,12 +154,12 @@ class _Builder:
         self.count += 1
         if self.count > MAX_YAML_NODES:
             raise YamlError(f"more than {MAX_YAML_NODES} YAML nodes; file skipped")
-        if isinstance(node, yaml.ScalarNode):
+        if isinstance(node, self._scalar):
             out = Scalar(node.value, node.style or None)  # libyaml says "" for plain
             out._place(node.start_mark, node.end_mark, path)
             self.seen[id(node)] = (node, out)
             return out
-        if isinstance(node, yaml.SequenceNode):
+        if isinstance(node, self._sequence):
             seq = Sequence()
             seq._place(node.start_mark, node.end_mark, path)
             self.seen[id(node)] = (node, seq)
@@ -198,7 +192,7 @@ class _Builder:
     def _merge(self, mapping: Mapping, merges, depth: int):
         sources = []
         for merge in merges:
-            items = merge.value if isinstance(merge, yaml.SequenceNode) else [merge]
+            items = merge.value if isinstance(merge, self._sequence) else [merge]
             for item in items:
                 built = self.build(item, mapping.path, depth + 1)
                 if isinstance(built, Mapping):
@@ -221,10 +215,16 @@ class YamlFile:
 
 def parse_yaml(text: str) -> YamlFile:
     """Parse every document of ``text``; raises YamlError with the position of the problem."""
-    builder = _Builder()
+    # PyYAML is imported here, not with the node classes: a run on nginx, Caddy, Terraform or
+    # Dockerfiles only has rules that know the classes and never pays for the parser.
+    import yaml
+
+    # libyaml is several times faster; the pure-Python loader gives the same marks
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    builder = _Builder(yaml)
     documents: list[Node] = []
     try:
-        for root in yaml.compose_all(text, Loader=_Loader):
+        for root in yaml.compose_all(text, Loader=loader):
             if root is None or (
                 isinstance(root, yaml.ScalarNode) and not root.style and root.value in _NULLS
             ):
