@@ -348,9 +348,10 @@ class Session:
             out.parsed = True
             self.scanned_paths[abspath] = doc.kind
             handler = self.kinds.get(doc.kind)
-            if handler.in_stack and self.whole_scan_kinds():
+            if (handler.in_stack or self.region is not None) and self.whole_scan_kinds():
                 # what the stack is built from; the rest is parsed again when a rule needs
-                # it, so that memory does not grow with the number of files
+                # it, so that memory does not grow with the number of files (a region lets
+                # all of its documents go when it is done, and keeps them until then)
                 self.scanned[abspath] = doc
             out.findings.extend(handler.judge(self, doc))
         if text is not None:
