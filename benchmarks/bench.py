@@ -145,22 +145,34 @@ def rss_mib(maxrss: int) -> float:
 # (a) start-up
 
 
-def time_runs(cmd: list[str], cwd: str, runs: int, warmups: int = 3) -> dict:
-    for _ in range(warmups):
-        run_timed(cmd, cwd)
-    times, codes = [], set()
+def time_interleaved(cmds: list[list[str]], cwd: str, runs: int, warmups: int = 3) -> list[dict]:
+    """time_runs for several commands, one run of each in turn."""
+    for cmd in cmds:
+        for _ in range(warmups):
+            run_timed(cmd, cwd)
+    times: list[list[float]] = [[] for _ in cmds]
+    codes: list[set[int]] = [set() for _ in cmds]
     for _ in range(runs):
-        elapsed, code, _ = run_timed(cmd, cwd)
-        times.append(elapsed)
-        codes.add(code)
+        for i, cmd in enumerate(cmds):
+            elapsed, code, _ = run_timed(cmd, cwd)
+            times[i].append(elapsed)
+            codes[i].add(code)
+    return [_summary(cmd, t, c) for cmd, t, c in zip(cmds, times, codes, strict=True)]
+
+
+def _summary(cmd: list[str], times: list[float], codes: set[int]) -> dict:
     return {
         "command": " ".join(cmd),
-        "runs": runs,
+        "runs": len(times),
         "median_ms": round(statistics.median(times) * 1000, 1),
         "min_ms": round(min(times) * 1000, 1),
         "max_ms": round(max(times) * 1000, 1),
         "exit_codes": sorted(codes),
     }
+
+
+def time_runs(cmd: list[str], cwd: str, runs: int, warmups: int = 3) -> dict:
+    return time_interleaved([cmd], cwd, runs, warmups)[0]
 
 
 def import_times(python: str, cmd_tail: list[str], cwd: str, runs: int = 5, top: int = 10) -> dict:
@@ -217,9 +229,16 @@ def bench_startup(python: str, runs: int) -> dict:
             fh.write(SMALL_PROMETHEUS)
         with open(os.path.join(tmp, "nginx.conf"), "w", encoding="utf-8") as fh:
             fh.write(SMALL_NGINX)
-        scan = time_runs([*cmd, "scan", "prometheus.yml"], tmp, runs)
-        bare = time_runs([python, "-c", "import yaml"], tmp, runs)
-        nginx = time_runs([*cmd, "scan", "nginx.conf"], tmp, runs)
+        # interleaved, so that a machine that slows down for a while slows all three alike
+        scan, bare, nginx = time_interleaved(
+            [
+                [*cmd, "scan", "prometheus.yml"],
+                [python, "-c", "import yaml"],
+                [*cmd, "scan", "nginx.conf"],
+            ],
+            tmp,
+            runs,
+        )
         # The console script is a Python file; running it under -X importtime shows the same
         # imports as pre-commit's run. python -m promguard adds runpy, nothing else.
         tail = (

@@ -231,15 +231,41 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _load(paths=()):
+def _load(paths=(), kinds=None):
     from .registry import load_rules
 
-    return load_rules(exclude=tuple(p for p in paths if os.path.isdir(p)))
+    return load_rules(exclude=tuple(p for p in paths if os.path.isdir(p)), kinds=kinds)
 
 
-def _check_ids(option: str, ids: list[str], rules) -> None:
-    for prefix in ids:
-        if not any(rule.id.startswith(prefix) for rule in rules):
+# Formats that show only the findings: a scan in them needs only the rules of its files' kinds.
+# SARIF and JUnit list every rule that ran.
+_FINDINGS_ONLY = ("text", "json", "gitlab")
+
+
+def _kinds_needed(args) -> set[str] | None:
+    """The kinds whose rules a scan of a few named files needs (what pre-commit runs): the
+    files' own kinds by name and the whole-scan kinds (the stack reads their neighbours).
+    None (every rule) for folders, for a file whose kind only its content tells, and for
+    reports that list the rules."""
+    if args.host is not None or args.show_passed or args.format not in _FINDINGS_ONLY:
+        return None
+    if not args.paths or args.paths == ["."] or any(os.path.isdir(p) for p in args.paths):
+        return None
+    from .kinds import installed
+
+    kinds = installed()
+    needed = {kind.name for kind in kinds.all() if kind.whole_scan}
+    for path in args.paths:
+        name = kinds.by_name(os.path.abspath(path))
+        if name is None:
+            return None
+        needed.add(name)
+    return needed
+
+
+def _check_ids(option: str, prefixes: list[str], ids: set[str]) -> None:
+    for prefix in prefixes:
+        if not any(rule_id.startswith(prefix) for rule_id in ids):
             raise UsageError(
                 f"{option} {prefix}: no rule ID starts with it (`promguard rules` lists them)"
             )
@@ -254,15 +280,20 @@ def _use_colour(args) -> bool:
 def cmd_scan(args) -> int:
     from .engine import Selection, scan
     from .files import PathError
+    from .registry import unloaded_ids
 
-    rules = _load(args.paths)
-    config = load_settings(args, rules)
+    kinds = _kinds_needed(args)
+    rules = _load(args.paths, kinds)
+    ids = {rule.id for rule in rules} | unloaded_ids(kinds)
+    config = load_settings(args, ids)
+    if kinds is not None and config.kinds:
+        rules = _load(args.paths)  # the settings may make a file another kind
     # the command line wins over the file
     select = args.select or config.select or []
     ignore = args.ignore or config.ignore or []
     fail_on = args.fail_on or config.fail_on or "medium"
-    _check_ids("--select", args.select, rules)
-    _check_ids("--ignore", args.ignore, rules)
+    _check_ids("--select", args.select, ids)
+    _check_ids("--ignore", args.ignore, ids)
     try:
         max_size = args.max_file_size or config.max_file_size
         if args.host is not None:
@@ -362,7 +393,7 @@ def cmd_report(args) -> int:
     from .reporters.html_report import render
 
     rules = _load(args.paths)
-    config = load_settings(args, rules)
+    config = load_settings(args, {rule.id for rule in rules})
     try:
         selection = Selection(config.select or [], config.ignore or [])
         result = scan(args.paths, rules, selection, settings=config, evidence=True)

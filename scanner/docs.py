@@ -20,6 +20,10 @@ import sys
 HOMEPAGE = "https://github.com/promguard/promguard"
 DOCS_URL = f"{HOMEPAGE}/blob/main/docs/rules/"
 EXAMPLES_FILE = "rule_examples.json"
+# The built-in families' kinds and IDs: a scan of a few files imports only the families that
+# read their kinds (registry.load_rules), and still knows every ID (--select, settings). A
+# module, not JSON: importing it costs less than importing json.
+INDEX_FILE = "rule_index.py"
 MAX_LINES = 30  # lines of an example, elisions included
 CONTEXT = 3  # lines shown above the first reported line when a fixture is trimmed
 
@@ -429,7 +433,7 @@ def fixture_examples(fixtures: str, rule_id: str) -> dict:
 # --- the generator --------------------------------------------------------------------------
 
 
-def generate(rules, fixtures: str, out: str, data: str) -> dict[str, str]:
+def generate(rules, fixtures: str, out: str, data: str, index_path: str = "") -> dict[str, str]:
     """{path: text} of every file the docs consist of: the pages, the index, the examples."""
     import json
 
@@ -440,6 +444,16 @@ def generate(rules, fixtures: str, out: str, data: str) -> dict[str, str]:
         files[os.path.join(out, "rules", f"{rule.id}.md")] = rule_page(rule, examples[rule.id])
     stored = {rule_id: found for rule_id, found in examples.items() if found}
     files[data] = json.dumps(stored, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    families: dict[str, dict[str, set[str]]] = {}
+    for rule in rules:
+        family = families.setdefault(type(rule).__module__, {"kinds": set(), "ids": set()})
+        family["kinds"].update(rule.kinds)
+        family["ids"].add(rule.id)
+    index = {m: {k: sorted(v) for k, v in f.items()} for m, f in sorted(families.items())}
+    files[index_path or os.path.join(os.path.dirname(data), INDEX_FILE)] = (
+        '"""Written by `python -m promguard.docs` from the rule metadata: do not edit."""\n\n'
+        f"FAMILIES = {json.dumps(index, indent=4, sort_keys=True)}\n"
+    )
     return files
 
 
@@ -482,6 +496,11 @@ def main(argv: list[str] | None = None) -> int:
         default=os.path.join("scanner", EXAMPLES_FILE),
         help=f"the examples file of the package (default: scanner/{EXAMPLES_FILE})",
     )
+    parser.add_argument(
+        "--index",
+        default=os.path.join("scanner", INDEX_FILE),
+        help=f"the rule families' kinds and IDs (default: scanner/{INDEX_FILE})",
+    )
     args = parser.parse_args(argv)
     if not os.path.isdir(args.fixtures):
         print(
@@ -499,7 +518,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"promguard.docs: warning: {rule.id} has no fixtures, so no examples",
                 file=sys.stderr,
             )
-    files = generate(rules, args.fixtures, args.out, args.data)
+    files = generate(rules, args.fixtures, args.out, args.data, args.index)
     drift = differences(files, args.out)
     if args.check:
         if drift:

@@ -61,6 +61,34 @@ def _problems(rule: Rule, kinds: frozenset[str]) -> list[str]:
     return problems
 
 
+def unloaded_ids(kinds: set[str] | None) -> set[str]:
+    """The IDs of the built-in rules ``load_rules(kinds=kinds)`` leaves out."""
+    if kinds is None:
+        return set()
+    return {
+        rule_id
+        for family in _index().values()
+        if not _wanted(family["kinds"], kinds)
+        for rule_id in family["ids"]
+    }
+
+
+def _reads(ep, module: str, kinds: set[str]) -> bool:
+    family = _index().get(module) if ep.distribution == "promguard" else None
+    return family is None or _wanted(family["kinds"], kinds)
+
+
+def _wanted(family_kinds: list[str], kinds: set[str]) -> bool:
+    return ANY_KIND in family_kinds or bool(kinds.intersection(family_kinds))
+
+
+def _index() -> dict:
+    """scanner/rule_index.py, which promguard.docs writes and a test keeps current."""
+    from .rule_index import FAMILIES
+
+    return FAMILIES
+
+
 def validate(rules: list[Rule], kinds: frozenset[str] | None = None) -> None:
     """``kinds``: the kinds a rule may read (by default, those installed)."""
     if kinds is None:
@@ -81,11 +109,14 @@ def validate(rules: list[Rule], kinds: frozenset[str] | None = None) -> None:
         by_id[rule.id] = rule
 
 
-def load_rules(exclude: tuple[str, ...] = ()) -> list[Rule]:
-    """Every rule of every installed family, validated, sorted by id."""
+def load_rules(exclude: tuple[str, ...] = (), kinds: set[str] | None = None) -> list[Rule]:
+    """Every rule of every installed family, validated, sorted by id; with ``kinds``, of the
+    built-in families only those that read one of them (plugins are always loaded)."""
     rules: list[Rule] = []
     for ep in entry_points(search_path(exclude)):
         module_name, _, attr = ep.value.partition(":")
+        if kinds is not None and not _reads(ep, module_name.strip(), kinds):
+            continue
         source = f"{ep.distribution} entry point {ep.name!r} ({ep.value})"
         try:
             obj = importlib.import_module(module_name.strip())

@@ -17,14 +17,13 @@ def say(message: str) -> None:
     print(escape(message), file=sys.stderr)
 
 
-def load_settings(args, rules):
-    """The settings of --config, or of the file found in the tree (narrowed, with warnings)."""
+def load_settings(args, ids: set[str]):
+    """The settings of --config, or of the file found in the tree (narrowed, with warnings);
+    ``ids``: every rule ID there is."""
     from .config import ConfigError, settings_for
 
     try:
-        config, warnings = settings_for(
-            getattr(args, "config", None), args.paths, {r.id for r in rules}
-        )
+        config, warnings = settings_for(getattr(args, "config", None), args.paths, ids)
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
     for warning in warnings:

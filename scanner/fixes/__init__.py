@@ -120,7 +120,8 @@ def run_fix(args, rules) -> int:
 
     root = os.getcwd()
     paths = list(args.paths)
-    config = load_settings(args, rules)  # the project's: a rule it ignores is not fixed either
+    # the project's settings: a rule it ignores is not fixed either
+    config = load_settings(args, {r.id for r in rules})
     try:
         result = scan(
             paths,
