@@ -575,12 +575,16 @@ def scan_tree(python: str, folder: str, files_on_disk: int, jobs: int | None = N
     cmd = [*promguard_command(python), "scan", ".", "--format", "json", "--fail-on", "never"]
     if jobs is not None:
         cmd += ["--jobs", str(jobs)]
-    with tempfile.TemporaryFile() as out:
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
         elapsed, code, maxrss = run_timed(cmd, folder, stdout=out)
-        out.seek(0)
-        raw = out.read()
+        out.flush()
+        digest = hashlib.sha256()
+        with open(out.name, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+        summary = _report_summary(out.name)
     result = {
-        "report_sha256": hashlib.sha256(raw).hexdigest(),
+        "report_sha256": digest.hexdigest(),
         "command": " ".join(cmd),
         "folder": folder,
         "exit_code": code,
@@ -590,30 +594,40 @@ def scan_tree(python: str, folder: str, files_on_disk: int, jobs: int | None = N
         "peak_rss_mib": round(rss_mib(maxrss), 1),
         "git_work_tree": in_git_work_tree(folder),
     }
-    try:
-        report = json.loads(raw)
-        summary = report["summary"]
-        result.update(
-            files_scanned=summary["files_scanned"],
-            files_by_kind=summary["files_by_kind"],
-            findings=summary["findings"],
-            suppressed=summary["suppressed"],
-            by_severity=summary["by_severity"],
-            parse_errors=summary["parse_errors"],
-            internal_errors=len(summary["errors"]),
-            findings_by_rule=_by_rule(report["findings"]),
-        )
-    except (ValueError, KeyError, TypeError) as exc:
-        result["report_error"] = f"no JSON report ({type(exc).__name__}: {exc})"
+    result.update(summary)
     return result
 
 
-def _by_rule(findings: list[dict]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for f in findings:
-        rule = f.get("rule_id") or f.get("rule") or f.get("id") or "?"
+_SUMMARY = """
+import json, sys
+try:
+    report = json.load(open(sys.argv[1], encoding="utf-8"))
+    s = report["summary"]
+    counts = {}
+    for f in report["findings"]:
+        rule = f.get("rule_id") or "?"
         counts[rule] = counts.get(rule, 0) + 1
-    return dict(sorted(counts.items()))
+    out = dict(files_scanned=s["files_scanned"], files_by_kind=s["files_by_kind"],
+               findings=s["findings"], suppressed=s["suppressed"], by_severity=s["by_severity"],
+               parse_errors=s["parse_errors"], internal_errors=len(s["errors"]),
+               findings_by_rule=dict(sorted(counts.items())))
+except (ValueError, KeyError, TypeError) as exc:
+    out = {"report_error": f"no JSON report ({type(exc).__name__}: {exc})"}
+print(json.dumps(out))
+"""
+
+
+def _report_summary(path: str) -> dict:
+    """The report's summary, read by a short-lived process: a 50,000-file report parsed here
+    would stay in this process's memory, and every scan forked after it would inherit that as
+    its peak RSS (Linux counts the pages a child had before exec)."""
+    proc = subprocess.run(
+        [sys.executable, "-c", _SUMMARY, path], capture_output=True, text=True, check=False
+    )
+    try:
+        return json.loads(proc.stdout)
+    except ValueError:
+        return {"report_error": f"no JSON report ({proc.stderr.strip()[-200:]})"}
 
 
 def bench_throughput(python: str, count: int) -> dict:

@@ -103,10 +103,13 @@ def _read(
     """The file's bytes, or None (with a finding when the file is one of ours by its name, or
     by the start of its content)."""
     try:
-        if not stat.S_ISREG(os.stat(abspath).st_mode):
-            return None  # a FIFO or device would block or never end; folders are walked
-        with open(abspath, "rb") as fh:
-            size = os.fstat(fh.fileno()).st_size
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; what is not a regular file
+        # (a FIFO or device would block or never end) is closed unread
+        with open(abspath, "rb", opener=_open_nonblocking) as fh:
+            info = os.fstat(fh.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                return None
+            size = info.st_size
             if size <= limit:
                 return fh.read(limit + 1)
             if name_kind or (marked is not None and marked(fh.read(_SNIFF_BYTES))):
@@ -121,6 +124,10 @@ def _read(
             reason = "a symlink loop" if exc.errno == 40 else (exc.strerror or str(exc))
             out.problem(PARSE_ERROR, f"cannot read the file: {reason}", fix=_FIX_UNREADABLE)
         return None
+
+
+def _open_nonblocking(path: str, flags: int) -> int:
+    return os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
 
 
 def _decode(data: bytes, out: ScannedFile) -> str | None:

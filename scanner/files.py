@@ -104,11 +104,10 @@ def _in_venv(folder: str, dirs: list[str], cache: dict[str, bool]) -> bool:
 def _walk(folder: str) -> list[str]:
     files = []
     for root, dirs, names in os.walk(folder):  # symlinked folders are not followed: no loops
-        dirs[:] = sorted(
-            d
-            for d in dirs
-            if d not in SKIP_DIRS and not os.path.isfile(os.path.join(root, d, "pyvenv.cfg"))
-        )
+        if root != folder and "pyvenv.cfg" in names:
+            dirs[:] = []  # a virtual environment: neither its files nor its folders
+            continue
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
         files.extend(os.path.join(root, n) for n in names)
     return files
 
