@@ -85,10 +85,6 @@ def _fix(exposure) -> str:
     )
 
 
-def _proxies_to(model, service):
-    return [p for p in model.proxies() if p.service is service]
-
-
 class ExposedWithoutAuth(Rule):
     """One rule per program family; the subclasses set the programs and the severities."""
 
@@ -112,7 +108,7 @@ class ExposedWithoutAuth(Rule):
             auth = service.authentication()
             if auth is not None:
                 continue
-            proxies = [p for p in _proxies_to(model, service) if p.protected]
+            proxies = [p for p in model.proxies_to(service) if p.protected]
             if proxies:
                 continue  # reachable around the proxy: ProxyBypass says so
             for exposure in service.exposures():
@@ -254,7 +250,7 @@ class ProxyBypass(Rule):
     def check(self, doc):
         model = stack_model(doc)
         for service in model.services:
-            proxies = [p for p in _proxies_to(model, service) if p.protected]
+            proxies = [p for p in model.proxies_to(service) if p.protected]
             if not proxies or service.authentication() is not None:
                 continue
             for exposure in service.exposures():

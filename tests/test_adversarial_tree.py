@@ -362,3 +362,14 @@ def test_the_scanned_repositorys_git_config_runs_nothing(cli, tmp_path):
     assert run.returncode == 0, run.stderr
     assert "1 file scanned" in run.stdout
     assert not marker.exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are a POSIX thing")
+def test_a_named_pipe_in_the_tree_is_skipped_not_waited_on(cli, tmp_path):
+    # opening a FIFO for reading blocks until a writer comes: a pull request could hang CI
+    os.mkfifo(tmp_path / "prometheus.yml")
+    (tmp_path / "alertmanager.yml").write_text("route: {receiver: a}\nreceivers: [{name: a}]\n")
+    run = cli("scan", ".", "--format", "json", "--fail-on", "never", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    summary = json.loads(run.stdout)["summary"]
+    assert summary["files_by_kind"] == {"alertmanager": 1}
