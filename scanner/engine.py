@@ -555,11 +555,12 @@ def _scan_files(context, paths, jobs, display, rules_by_kind) -> ScanResult:
     if done is not None:
         records = [record for region in done for record in region.records]
         records.sort(key=lambda record: record.index)
-        every = _count(result, records, context)
+        _count(result, records, context)
+        every = []
         for region in done:
             result.errors.extend(region.errors)
             every.extend(region.findings)
-        return finish(result, every)
+        return finish(result, every, prepared=True)
     if workers > 1:
         records = parallel.scan_files(context, context.files, workers, display)
         for record in records:
@@ -606,15 +607,28 @@ def new_context(
     return Session(root, rules_by_kind, selection, result, installed(exclude))
 
 
-def finish(result: ScanResult, every: list[Finding]) -> ScanResult:
-    """Findings in report order, fingerprinted, split into reported and suppressed."""
-    _mask_credentials(every)
-    every = _one_per_cause(every)
-    every.sort(key=Finding.sort_key)
-    assign_fingerprints(every)  # before the split: suppressing a finding keeps its identity
+def finish(result: ScanResult, every: list[Finding], prepared: bool = False) -> ScanResult:
+    """Findings in report order, fingerprinted, split into reported and suppressed;
+    ``prepared``: ``prepare`` has been run on every file's share already (the regions of a large
+    scan do it in their workers), so they only have to be put in order."""
+    if prepared:
+        every.sort(key=Finding.sort_key)
+    else:
+        every = prepare(every)
     for finding in every:
         (result.suppressed if finding.suppression is not None else result.findings).append(finding)
     return result
+
+
+def prepare(findings: list[Finding]) -> list[Finding]:
+    """Credentials masked, one finding per cause, in report order, fingerprinted. Each step
+    looks at one file's findings at a time, so the findings of files apart can be prepared
+    apart and merged."""
+    _mask_credentials(findings)
+    findings = _one_per_cause(findings)
+    findings.sort(key=Finding.sort_key)
+    assign_fingerprints(findings)  # before the split: suppressing a finding keeps its identity
+    return findings
 
 
 def _one_per_cause(findings: list[Finding]) -> list[Finding]:

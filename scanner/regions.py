@@ -25,7 +25,7 @@ class RegionResult:
 
     def __init__(self, records: list, findings: list, errors: list[str], escaped: bool):
         self.records = records  # engine.ScannedFile per file, with its index in the scan
-        self.findings = findings  # the whole-scan kinds' findings (the stack)
+        self.findings = findings  # every finding of its files and its stack, prepared
         self.errors = errors  # their rule errors
         self.escaped = escaped
 
@@ -63,11 +63,18 @@ def scan_region(session, region: str, files: list[tuple[int, str]], display) -> 
         records.append(record)
         if scan.escaped:
             return RegionResult([], [], [], True)
-    findings: list = []
+    from .engine import prepare
+
+    findings = [finding for record in records for finding in record.findings]
     before = len(scan.result.errors)
     for kind in scan.whole_scan_kinds():
         findings.extend(scan.judge_whole(kind))
-    return RegionResult(records, findings, scan.result.errors[before:], scan.escaped)
+    for record in records:
+        record.findings = []  # they travel once, prepared, in the region's findings
+    # a region's findings are in its own files: masked, merged and fingerprinted here, in
+    # the worker, as they would be among all the others
+    prepared = prepare(findings)
+    return RegionResult(records, prepared, scan.result.errors[before:], scan.escaped)
 
 
 def scan_regions(session, regions: list, jobs: int, display) -> list[RegionResult] | None:
