@@ -857,6 +857,32 @@ def _unlimited_prometheus(location) -> bool:
     return _proxies_to(location, "prometheus") and not location.effective("limit_req")
 
 
+# Files every nginx package installs beside nginx.conf: type maps and the parameters passed to
+# FastCGI, uwsgi and SCGI backends, never access rules. Not having them in the repository
+# leaves nothing unchecked.
+_STOCK_INCLUDES = frozenset(
+    (
+        "mime.types",
+        "fastcgi_params",
+        "fastcgi.conf",
+        "uwsgi_params",
+        "scgi_params",
+        "proxy_params",
+        "koi-utf",
+        "koi-win",
+        "win-utf",
+    )
+)
+
+
+def _stock_include(problem) -> bool:
+    if problem.kind not in ("include-outside", "missing-include"):
+        return False
+    name = problem.include
+    folder, _, base = name.rpartition("/")
+    return base in _STOCK_INCLUDES and folder in ("", "/etc/nginx", "/usr/local/nginx/conf")
+
+
 class BrokenInclude(Rule):
     id = "NGX18"
     name = "include-not-followed"
@@ -865,7 +891,9 @@ class BrokenInclude(Rule):
     kinds = KINDS
     description = (
         "An include names a file that is missing, unreadable, outside the scanned folder, part "
-        "of a loop, or nested too deep. What it would add (auth, deny rules) was not checked."
+        "of a loop, or nested too deep. What it would add (auth, deny rules) was not checked. "
+        "The files nginx packages install beside nginx.conf (mime.types, fastcgi_params, "
+        "uwsgi_params ...) are not reported: they hold no access rules."
     )
     rationale = "nginx -t would fail, or the settings the include was meant to bring are unknown."
     fix = "Point the include at an existing file inside the repository."
@@ -878,6 +906,8 @@ class BrokenInclude(Rule):
 
         config = doc.roots[0]
         for problem in config.problems:
+            if _stock_include(problem):
+                continue
             yield Finding(
                 self.id,
                 self.severity,

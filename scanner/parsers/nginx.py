@@ -130,14 +130,17 @@ class Problem:
     """An include that could not be followed; ``kind`` is one of missing-include, include-loop,
     include-outside, too-deep, unreadable, syntax."""
 
-    __slots__ = ("file", "line", "column", "message", "kind")
+    __slots__ = ("file", "line", "column", "message", "kind", "include")
 
-    def __init__(self, file: str, line: int, column: int, message: str, kind: str):
+    def __init__(
+        self, file: str, line: int, column: int, message: str, kind: str, include: str = ""
+    ):
         self.file = file
         self.line = line
         self.column = column
         self.message = message
         self.kind = kind
+        self.include = include  # what the include directive names, as written
 
     def __repr__(self):
         return f"Problem({self.kind} {self.file}:{self.line}:{self.column} {self.message!r})"
@@ -514,7 +517,7 @@ class _Parser:
     # -- include ---------------------------------------------------------------------------
 
     def problem(self, d: Directive, message: str, kind: str):
-        self.problems.append(Problem(d.file, d.line, d.column, message, kind))
+        self.problems.append(Problem(d.file, d.line, d.column, message, kind, d.args[0]))
 
     def include(self, d: Directive, out, parent, depth, chain):
         name = d.args[0]
