@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..document import Document
@@ -81,7 +80,7 @@ class NginxKind(Kind):
                 if getattr(directive, "file", None) not in (None, doc.abspath):
                     continue  # the server blocks of an included file are that file's
                 label = " ".join([directive.name, *directive.args])
-                end = max([directive.line] + [d.line for d in _walk(directive)])
+                end = max(d.line for d in directive.walk())
                 found.append((label, directive.line, end))
         return found
 
@@ -113,10 +112,3 @@ class NginxKind(Kind):
                 break
             folder = os.path.dirname(folder)
         return None
-
-
-def _walk(directive: Any, depth: int = 0) -> Iterator[Any]:
-    for child in directive.block or ():
-        yield child
-        if depth < 50:
-            yield from _walk(child, depth + 1)
