@@ -331,6 +331,9 @@ _FRAGMENTS = st.sampled_from(
 )
 
 
+_FOR_HEADER_NEWLINE = re.compile(r"[\[{]\s*for\b[^:\]}]*\n")
+
+
 def _check_text(text):
     from promguard.parsers.hcl_lark import parse_with_lark
     from promguard.parsers.hcl_reader import read_hcl
@@ -348,6 +351,11 @@ def _check_text(text):
         try:
             reference = parse_with_lark(text)
         except HclError as exc:
+            if _FOR_HEADER_NEWLINE.search(text):
+                # HCL reads a for expression with its newlines ignored (hclsyntax's
+                # finishParsingForExpr), as the reader does; python-hcl2's grammar rejects a
+                # newline before its `in` or `:`
+                return body
             # python-hcl2 lexes `x-1` as x followed by the number -1 and stops at the number
             # (errors name the token type, never the text); terraform, and the reader, read a
             # subtraction
