@@ -175,7 +175,12 @@ class DockerSocket(Rule):
     title = "Container runtime socket mounted"
     severity = "high"
     kinds = ("compose",)
-    description = "The Docker (or containerd, CRI-O, Podman) socket is mounted into the container."
+    description = (
+        "The Docker (or containerd, CRI-O, Podman) socket is mounted into the container. A "
+        "socket proxy (tecnativa/docker-socket-proxy, linuxserver/socket-proxy ...) holds the "
+        "socket so that Traefik or another consumer does not: low while it passes on no write "
+        "calls (POST=0), high when it does."
+    )
     rationale = (
         "Whoever controls the socket controls the daemon: they can start a privileged container "
         "with the host's root file system mounted. Mounting it read-only changes nothing, the "
@@ -196,12 +201,48 @@ class DockerSocket(Rule):
         for service in services(doc):
             for volume in service.volumes:
                 if host_source(doc, volume) in SOCKETS:
-                    note = " (read-only does not help)" if volume.read_only else ""
-                    yield self.report(
-                        volume.item.doc,
-                        volume.item,
-                        f"service `{service.name}` mounts {volume.source}{note}",
-                    )
+                    yield self._finding(service, volume)
+
+    def _finding(self, service, volume):
+        image = service.image.value.lower() if service.image is not None else ""
+        name = image.split("@")[0].rsplit(":", 1)[0] if ":" in image.rsplit("/", 1)[-1] else image
+        item = volume.item
+        if "socket-proxy" in name:
+            writes = [
+                v
+                for k, v in service.environment.items()
+                if k.upper() == "POST" and v.value.strip() == "1"
+            ]
+            if not writes:
+                return self.report(
+                    item.doc,
+                    item,
+                    f"service `{service.name}` is a Docker socket proxy ({name}) and mounts "
+                    f"{volume.source}: the mitigation that keeps the socket away from Traefik; "
+                    "it allows no write calls (POST=0), keep it on an internal network",
+                    severity="low",
+                    fix="Keep POST=0 and only the sections the consumer needs (CONTAINERS=1 "
+                    "shows every container's environment), and never publish its port.",
+                )
+            return self.report(
+                item.doc,
+                item,
+                f"service `{service.name}` is a Docker socket proxy ({name}) that passes "
+                "write calls on (POST=1): whoever reaches it can start containers",
+                fix="Set POST=0; Traefik's Docker provider only reads.",
+            )
+        note = " (read-only does not help)" if volume.read_only else ""
+        if name.rsplit("/", 1)[-1] == "traefik":
+            return self.report(
+                item.doc,
+                item,
+                f"service `{service.name}` (Traefik) mounts {volume.source}{note}: a flaw in "
+                "Traefik, or a request it can be made to send, controls the Docker daemon",
+                fix="Put a socket proxy in between (tecnativa/docker-socket-proxy with "
+                "CONTAINERS=1, POST=0, on an internal network) and point Traefik at it: "
+                "`--providers.docker.endpoint=tcp://socket-proxy:2375`.",
+            )
+        return self.report(item.doc, item, f"service `{service.name}` mounts {volume.source}{note}")
 
 
 class DangerousCapability(Rule):

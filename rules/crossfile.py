@@ -148,9 +148,9 @@ class PrometheusExposed(ExposedWithoutAuth):
     programs = ("prometheus",)
     description = (
         "A Prometheus service publishes its port on a non-loopback address (or runs on the "
-        "host's network), its --web.config.file asks for no credentials, and no nginx location "
-        "or Caddy site with authentication fronts it. Critical when --web.enable-admin-api, "
-        "--web.enable-lifecycle or a write receiver is on."
+        "host's network), its --web.config.file asks for no credentials, and no nginx "
+        "location, Caddy site or Traefik router with authentication fronts it. Critical when "
+        "--web.enable-admin-api, --web.enable-lifecycle or a write receiver is on."
     )
     rationale = (
         "Anyone who reaches the port reads every series and label (internal host names, "
@@ -227,7 +227,8 @@ class ProxyBypass(Rule):
     severity = "high"
     kinds = ("stack",)
     description = (
-        "An nginx location or Caddy site in front of a service asks for authentication (or "
+        "An nginx location, Caddy site or Traefik router in front of a service asks for "
+        "authentication (or "
         "lets only some networks in), but the service "
         "also publishes its own port on a non-loopback address (or uses the host's network) "
         "and asks for no credentials itself."
@@ -276,10 +277,13 @@ class ForwardsMutatingEndpoints(Rule):
     severity = "high"
     kinds = ("stack",)
     description = (
-        "nginx or Caddy forwards /api/v1/admin/ or /-/quit and /-/reload to a Prometheus or "
-        "Pushgateway that runs with --web.enable-admin-api or --web.enable-lifecycle, and "
-        "nothing refuses those paths first (an nginx location with `deny all` or a 4xx "
-        "`return`, a Caddy `respond` with a 4xx status, `abort` or `error`)."
+        "nginx, Caddy or a Traefik router forwards /api/v1/admin/ or /-/quit and /-/reload to "
+        "a Prometheus or Pushgateway that runs with --web.enable-admin-api or "
+        "--web.enable-lifecycle, and nothing refuses those paths first (an nginx location with "
+        "`deny all` or a 4xx `return`, a Caddy `respond` with a 4xx status, `abort` or "
+        "`error`, a Traefik router of higher priority for those paths). Medium when the proxy "
+        "asks for credentials (or lets only some networks in) on that path: only those it lets "
+        "in can use the endpoints."
     )
     rationale = (
         "Every user the proxy lets in (often every employee, sometimes everyone) can delete "
@@ -304,7 +308,10 @@ class ForwardsMutatingEndpoints(Rule):
 
     _FIXES = {  # the rule's fix is nginx's; other proxies refuse paths their own way
         "caddy": "Add `respond /api/v1/admin/* 403` and `respond /-/* 403` to the site (Caddy "
-        "runs respond before reverse_proxy), or switch the flags off."
+        "runs respond before reverse_proxy), or switch the flags off.",
+        "traefik": "Switch the flags off, or add a router for the same host with the rule "
+        "`PathPrefix(`/api/v1/admin`) || PathPrefix(`/-/`)`, a higher priority and an "
+        "ipallowlist middleware of 127.0.0.1/32, so that Traefik refuses those paths.",
     }
 
     def check(self, doc):
@@ -319,13 +326,19 @@ class ForwardsMutatingEndpoints(Rule):
                 if not open_paths:
                     continue
                 node = proxy.node
+                message = (
+                    f"{proxy.route} forwards {', '.join(open_paths)} to service "
+                    f"`{service.name}`, which runs with --{setting.name}"
+                )
+                if proxy.protected:
+                    message += "; only those the proxy lets in can use them"
                 finding = self.report(
                     _Doc(proxy.doc.path),
                     node,
-                    f"{proxy.route} forwards {', '.join(open_paths)} to service "
-                    f"`{service.name}`, which runs with --{setting.name}",
+                    message,
                     key_path=getattr(node, "path", ""),
                     fix=self._FIXES.get(proxy.kind),
+                    severity="medium" if proxy.protected else None,
                 )
                 yield relate(finding, (setting.item, f"--{setting.name} is on here"))
 
@@ -610,7 +623,8 @@ class FileNotMounted(Rule):
         "the config files the service reads (cert_file, password_file ..., relative paths from "
         "the config's own folder) or a Grafana GF_*__FILE variable names a path that no "
         "volume, secret or config of the service provides and the image does not ship. A "
-        "named volume that is not bound to a host folder holds data, not config files."
+        "named volume that is not bound to a host folder holds data, not config files; low "
+        "when another service mounts the same volume and may fill it (a git-sync sidecar)."
     )
     rationale = (
         "The program stops at start-up because the file is missing; or, when the file is "
@@ -644,7 +658,16 @@ class FileNotMounted(Rule):
         )
         if elsewhere is not None:
             message += f"; a file of that name is mounted at {elsewhere.target}"
-        finding = self.report(ref.setting.item.doc, ref.setting.item, message)
+        filler = _volume_filler(service, ref.mount) if ref.mount is not None else None
+        severity = None
+        if filler is not None:
+            volume, other = filler
+            message += (
+                f" at start; named volume `{volume}` is also mounted by service `{other}`, "
+                "which may fill it at run time"
+            )
+            severity = "low"
+        finding = self.report(ref.setting.item.doc, ref.setting.item, message, severity=severity)
         if elsewhere is not None:
             relate(finding, (elsewhere.item, "mounted here instead"))
         return finding
@@ -700,6 +723,24 @@ def _data_volume(mount) -> bool:
     """A named volume with nothing of the host behind it: the program's data folder, empty
     on first start, so it provides no config file."""
     return mount.kind == "volume" and mount.host is None
+
+
+def _volume_filler(service, mount):
+    """(volume, service) when another service of the project mounts the named volume that
+    holds the path: a git-sync or init container that writes the config into it."""
+    if mount.kind != "volume":
+        return None
+    source = next(
+        (v.source for v in service.service.volumes if v.item is mount.item and v.source), None
+    )
+    if not source:
+        return None
+    for name, other in sorted(service.project.services.items()):
+        if name != service.name and any(
+            v.type == "volume" and v.source == source for v in other.volumes
+        ):
+            return source, name
+    return None
 
 
 def _mounted_elsewhere(service, path):

@@ -219,6 +219,20 @@ FAMILIES = {
             "terraform"
         ]
     },
+    "promguard.rules.traefik": {
+        "ids": [
+            "TRF01",
+            "TRF02",
+            "TRF03",
+            "TRF04",
+            "TRF05",
+            "TRF06",
+            "TRF07"
+        ],
+        "kinds": [
+            "stack"
+        ]
+    },
     "promguard.rules.webconfig": {
         "ids": [
             "WEB01",

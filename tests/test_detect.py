@@ -66,6 +66,24 @@ def test_content_wins_over_a_misleading_name():
     assert kind("groups:\n  - name: rules\n", "prometheus") is None
 
 
+def test_promtail_and_agent_configs_are_not_prometheus():
+    # scrape_configs beside server, positions and clients: Promtail (and Grafana Agent) read it
+    promtail = "server: {http_listen_port: 9080}\npositions: {filename: /tmp/p.yaml}\n"
+    promtail += "clients: [{url: 'http://loki:3100/loki/api/v1/push'}]\nscrape_configs: []\n"
+    assert kind(promtail) is None
+    assert kind(promtail, "prometheus") is None
+    assert kind("global: {scrape_interval: 15s}\nscrape_configs: []\n") == "prometheus"
+
+
+def test_traefik_files_by_name_and_by_content():
+    assert kind_by_name("traefik/traefik.yml") == "traefik"
+    assert kind_by_name("traefik.toml") == "traefik-toml"
+    assert kind("entryPoints:\n  web: {address: ':80'}\n") == "traefik"
+    assert kind("http:\n  routers:\n    r: {rule: 'Host(`a`)'}\n") == "traefik"  # any name
+    assert kind("http:\n  port: 80\n") is None  # not Traefik's sections
+    assert kind("providers:\n  kubernetesCRD: {}\nports: {web: {port: 80}}\n") is None
+
+
 def test_gitlab_ci_services_list_is_not_compose():
     assert kind("services:\n  - docker:dind\nstages: [build]\n") is None
 
@@ -119,6 +137,8 @@ def test_alertmanager_cluster_tls_config_is_not_a_web_config():
         "caddy/Caddyfile",
         "Caddyfile.prod",
         "sites/monitoring.caddyfile",
+        "traefik/traefik.toml",
+        "traefik/dynamic/routes.toml",
     ],
 )
 def test_the_pre_commit_hook_passes_every_kind_promguard_reads(path):
@@ -132,4 +152,4 @@ def test_the_pre_commit_hook_passes_every_kind_promguard_reads(path):
     # pre-commit matches `files` with Python's re.search on the repository-relative path
     assert re.search(hook["files"], path)
     name_kind = kind_by_name(path)
-    assert name_kind is not None or path.endswith((".yml", ".yaml", ".conf"))
+    assert name_kind is not None or path.endswith((".yml", ".yaml", ".conf", ".toml"))

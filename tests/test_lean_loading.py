@@ -24,6 +24,7 @@ def test_a_few_named_files_load_only_the_families_of_their_kinds():
     assert families == {
         "promguard.rules.nginx",
         "promguard.rules.crossfile",
+        "promguard.rules.traefik",  # the stack's rules: Traefik routes to what nginx does
         "promguard.rules.core",
     }
     every = {rule.id for rule in load_rules()}

@@ -28,6 +28,9 @@ _PROMETHEUS_GLOBAL = frozenset(
 )
 
 
+_AGENT_KEYS = frozenset(("server", "positions", "clients", "limits_config", "target_config"))
+
+
 class PrometheusKind(YamlKind):
     name = "prometheus"
     file_names = ("prometheus*.yml", "prometheus*.yaml")
@@ -51,9 +54,10 @@ class PrometheusKind(YamlKind):
     )
 
     def rejects(self, keys: set[str]) -> bool:
-        # a Kubernetes object (a ConfigMap or PrometheusRule holding a config) or a Prometheus
-        # rule file: not a config these rules judge
-        return {"apiVersion", "kind"} <= keys or "groups" in keys
+        # a Kubernetes object (a ConfigMap or PrometheusRule holding a config), a Prometheus
+        # rule file, or a Promtail / Grafana Agent config (scrape_configs beside server,
+        # positions and clients, which Prometheus has none of): not a config these rules judge
+        return {"apiVersion", "kind"} <= keys or "groups" in keys or bool(keys & _AGENT_KEYS)
 
     def by_content(self, keys: set[str], root: Any) -> bool | None:
         if keys & _PROMETHEUS_ONLY:

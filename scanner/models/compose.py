@@ -171,6 +171,8 @@ class Service:
         "fields",
         "lists",
         "environment",
+        "labels",
+        "deploy_labels",
         "command",
         "entrypoint",
         "ports",
@@ -188,6 +190,8 @@ class Service:
         self.fields: dict[str, Item] = {}
         self.lists: dict[str, list[Item]] = {}
         self.environment: dict[str, Item] = {}
+        self.labels: dict[str, Item] = {}  # Docker labels (Traefik reads its routes from them)
+        self.deploy_labels: dict[str, Item] = {}  # the Swarm service's (deploy.labels)
         self.command: list[Item] | None = None
         self.entrypoint: list[Item] | None = None
         self.ports: list[Port] = []
@@ -221,6 +225,8 @@ class Service:
             seen = {i.value for i in self.lists.get(name, [])}
             self.lists.setdefault(name, []).extend(i for i in items if i.value not in seen)
         self.environment.update(other.environment)
+        self.labels.update(other.labels)
+        self.deploy_labels.update(other.deploy_labels)
         if other.command is not None:
             self.command = other.command
         if other.entrypoint is not None:
@@ -368,21 +374,24 @@ class _SourceFinder:
         return None  # an escape changed the word: the scalar's own position is used
 
 
-def _environment(node, doc, env) -> dict[str, Item]:
+def _environment(node, doc, env, bare: str | None = None) -> dict[str, Item]:
+    """`environment:` (or, with ``bare=""``, `labels:`, whose `- NAME` has an empty value)
+    as a mapping or a list of NAME=value."""
     out: dict[str, Item] = {}
     if isinstance(node, Mapping):
         for key, value in node.entries:
             if isinstance(value, Scalar) and not value.is_null:
                 out[key.text] = Item(value.text, value, doc, env, path=value.path)
             else:  # `NAME:` with no value: taken from the shell or .env, like `- NAME`
-                out[key.text] = Item("${" + key.text + "}", key, doc, env, path=key.path)
+                text = "${" + key.text + "}" if bare is None else bare
+                out[key.text] = Item(text, key, doc, env, path=key.path)
     elif isinstance(node, Sequence):
         for entry in node.items:
             if not isinstance(entry, Scalar):
                 continue
             name, sep, text = entry.text.partition("=")
             if not sep:  # `- NAME`: the value comes from the shell or .env
-                text = "${" + name.strip() + "}"
+                text = "${" + name.strip() + "}" if bare is None else bare
             out[name.strip()] = Item(text, entry, doc, env, path=f"{node.path}.{name.strip()}")
     return out
 
@@ -508,6 +517,8 @@ def read_service(name: str, key: Scalar, node: Mapping, doc, env, folder) -> Ser
             service.lists[field] = _scalar_items(value, doc, env)
         elif field == "environment":
             service.environment = _environment(value, doc, env)
+        elif field == "labels":
+            service.labels = _environment(value, doc, env, bare="")
         elif field in ("command", "entrypoint"):
             setattr(service, field, _words(value, doc, env))
         elif field == "ports":
@@ -520,6 +531,8 @@ def read_service(name: str, key: Scalar, node: Mapping, doc, env, folder) -> Ser
             service.lists[field] = _references(value, doc, env)
         else:
             service.raw[field] = (value, doc)
+            if field == "deploy" and isinstance(value, Mapping) and "labels" in value:
+                service.deploy_labels = _environment(value.get("labels"), doc, env, bare="")
     return service
 
 

@@ -287,7 +287,39 @@ class Model:
                     self._proxies.append(_nginx_proxy(doc, location, service, resolve))
         self._proxies.extend(self._caddy_proxies())
         self._proxies.extend(self._oauth2_proxies())
+        self._proxies.extend(self._traefik_proxies())
         return self._proxies
+
+    def traefiks(self) -> list:
+        """Every Traefik of the stack with its entry points and routers
+        (promguard.models.traefik)."""
+        from .traefik import traefik_stack
+
+        return traefik_stack(self)
+
+    def _traefik_proxies(self) -> list[Proxy]:
+        """Every router a Traefik declares whose service is one of the stack's (the routers
+        the Docker provider makes by itself are TRF03's)."""
+        found = []
+        for instance in self.traefiks():
+            for router in instance.routers:
+                if router.default or not isinstance(router.target, StackService):
+                    continue
+                if router.target is instance.service:
+                    continue  # Traefik's own dashboard or metrics, not a backend behind it
+                doors = [door for door in router.doors() if door.redirected is None]
+                if not doors:
+                    continue  # every request is redirected to another entry point
+                written = router.written
+                where = (written.doc.path, written.node.line, written.node.column)
+                protected = all(door.protection() for door in doors) or router.rule.has_client_ip()
+                proxy = Proxy(written.doc, None, router.target, protected, where)
+                proxy.kind = "traefik"
+                proxy.route = f"Traefik router `{router.display}`"
+                proxy.node = written.node
+                proxy.forwards = router.forwards
+                found.append(proxy)
+        return found
 
     def proxies_to(self, service: StackService) -> list[Proxy]:
         """The proxies that forward to ``service``, in the order of ``proxies()``."""
@@ -438,7 +470,7 @@ class Model:
 
 class Proxy:
     """Something that forwards requests to a service of the stack: an nginx location, a Caddy
-    reverse_proxy, or an oauth2-proxy whose --upstream names the service."""
+    reverse_proxy, a Traefik router, or an oauth2-proxy whose --upstream names the service."""
 
     __slots__ = (
         "doc",
@@ -458,7 +490,7 @@ class Proxy:
         self.service = service
         self.protected = protected  # authentication or an access rule in force there
         self.where = where  # (path, line, column) of the location, reverse_proxy or --upstream
-        self.kind = "nginx"  # nginx, caddy, oauth2-proxy
+        self.kind = "nginx"  # nginx, caddy, traefik, oauth2-proxy
         self.route = ""  # how the page and messages name it: "location /api/", "site :9090"
         self.node = None  # the located directive or compose item a finding points at
         # path -> whether a request for it reaches the service unrefused; None when every
