@@ -543,8 +543,6 @@ class WeakBasicAuth(Rule):
     controls = ("PGB-03",)
 
     def check(self, doc):
-        from promguard.models.htpasswd import default_password, scheme
-
         seen = set()
         for instance in instances(doc):
             for middleware in instance.middlewares.values():
@@ -554,6 +552,8 @@ class WeakBasicAuth(Rule):
                 if users is None or id(users) in seen:
                     continue
                 seen.add(id(users))
+                from promguard.models.htpasswd import default_password, scheme  # hashlib
+
                 origin = ""
                 if getattr(users.node, "source", None) == "env-file":
                     names = ", ".join(getattr(users.node, "variables", ()) or ())

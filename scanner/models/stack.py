@@ -250,6 +250,7 @@ class Model:
         self.services: list[StackService] = []
         self._folders: dict[str, list] = {}  # a project's folder -> the projects there
         self._names: dict[tuple[int, str], StackService] | None = None
+        self._traefik: list | None = None
         for project, doc in files.compose_projects():
             if project.services:
                 self._folders.setdefault(os.path.normpath(project.folder), []).append(project)
@@ -292,10 +293,26 @@ class Model:
 
     def traefiks(self) -> list:
         """Every Traefik of the stack with its entry points and routers
-        (promguard.models.traefik)."""
-        from .traefik import traefik_stack
+        (promguard.models.traefik); the model is imported only for a stack that has one."""
+        if self._traefik is None:
+            if self._has_traefik():
+                from .traefik import build_traefiks
 
-        return traefik_stack(self)
+                self._traefik = build_traefiks(self)
+            else:
+                self._traefik = []
+        return self._traefik
+
+    def _has_traefik(self) -> bool:
+        if self.files.documents("traefik") or self.files.documents("traefik-toml"):
+            return True
+        for service in self.services:
+            compose = service.service
+            if service.program == "traefik" or "traefik" in _image_name(compose):
+                return True
+            if any(n[:8].lower() == "traefik." for n in (*compose.labels, *compose.deploy_labels)):
+                return True
+        return False
 
     def _traefik_proxies(self) -> list[Proxy]:
         """Every router a Traefik declares whose service is one of the stack's (the routers

@@ -65,12 +65,9 @@ MAX_CHAIN = 10  # chain middlewares nested deeper are not followed
 DEFAULT_RULE = "Host(`{{ normalize .Name }}`)"
 
 
-def traefik_stack(model) -> list[Instance]:
-    """Every Traefik of the stack model, built once."""
-    found = getattr(model, "_traefik", None)
-    if found is None:
-        found = model._traefik = _build(model)
-    return found
+def build_traefiks(model) -> list[Instance]:
+    """Every Traefik of the stack model (promguard.models.stack.Model.traefiks keeps them)."""
+    return _build(model)
 
 
 class EntryPoint:
