@@ -326,8 +326,9 @@ class ForwardsMutatingEndpoints(Rule):
                 if not open_paths:
                     continue
                 node = proxy.node
+                route = f"Traefik {proxy.route}" if proxy.kind == "traefik" else proxy.route
                 message = (
-                    f"{proxy.route} forwards {', '.join(open_paths)} to service "
+                    f"{route} forwards {', '.join(open_paths)} to service "
                     f"`{service.name}`, which runs with --{setting.name}"
                 )
                 if proxy.protected:

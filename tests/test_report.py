@@ -302,7 +302,7 @@ def test_examples_report_counts_agree_with_json(cli, examples):
     exposed = {r["data-service"]: int(r["data-exposed"]) for r in rows}
     assert exposed["alertmanager"] == 1 and exposed["node-exporter"] == 1
     links = collections.Counter(a["data-link"] for a in page.all("li", "link"))
-    assert links["proxy"] == 2  # location / and location /api/
+    assert links["proxy"] == 3  # location / and location /api/, the Traefik router
     assert links["published"] == sum(1 for n in exposed.values() if n)
     assert len(page.all("svg", id="stack-diagram")) == 1
     # every file with a finding or a passed check is listed, with its kind

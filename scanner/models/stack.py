@@ -332,9 +332,10 @@ class Model:
                 protected = all(door.protection() for door in doors) or router.rule.has_client_ip()
                 proxy = Proxy(written.doc, None, router.target, protected, where)
                 proxy.kind = "traefik"
-                proxy.route = f"Traefik router `{router.display}`"
+                proxy.route = f"router `{router.display}`"
                 proxy.node = written.node
                 proxy.forwards = router.forwards
+                proxy.via = instance.service
                 found.append(proxy)
         return found
 
@@ -499,6 +500,7 @@ class Proxy:
         "route",
         "node",
         "forwards",
+        "via",
     )
 
     def __init__(self, doc, location, service, protected, where):
@@ -513,6 +515,7 @@ class Proxy:
         # path -> whether a request for it reaches the service unrefused; None when every
         # path does (oauth2-proxy passes on whatever its users ask for)
         self.forwards = None
+        self.via = None  # the service running the proxy, when the stack knows it (Traefik)
 
 
 def _nginx_service(location, resolve):

@@ -62,6 +62,7 @@ STATIC_FILES = tuple(
     for suffix in ("toml", "yml", "yaml")
 )
 MAX_CHAIN = 10  # chain middlewares nested deeper are not followed
+MAX_NAMES = 100  # middlewares one list may name; real ones name a handful
 DEFAULT_RULE = "Host(`{{ normalize .Name }}`)"
 
 
@@ -246,6 +247,7 @@ class Router:
         "target_port",
         "service_ref",
         "scheme",
+        "_doors",
     )
 
     def __init__(self, instance, name, provider, settings: Settings, owner=None):
@@ -262,6 +264,7 @@ class Router:
         self.target_port = None
         self.service_ref = None
         self.scheme = "http"
+        self._doors: list[Door] | None = None
 
     def option(self, *path: str) -> Value | None:
         return self.settings.get("http", "routers", self.name, *path)
@@ -298,6 +301,13 @@ class Router:
         return value.items if value is not None else []
 
     def doors(self) -> list[Door]:
+        """Each entry point the router serves on, with the middlewares on that way in
+        (computed once: every rule asks)."""
+        if self._doors is None:
+            self._doors = self._make_doors()
+        return self._doors
+
+    def _make_doors(self) -> list[Door]:
         doors = []
         for entrypoint in self.entrypoints() or [None]:
             names = (
@@ -443,13 +453,13 @@ class Instance:
         that are defined nowhere promguard read."""
         found: list[Middleware] = []
         unknown: list[str] = []
-        self._expand(names, provider, found, unknown, 0)
+        self._expand(names, provider, found, unknown, 0, set())
         return found, unknown
 
-    def _expand(self, names, provider, found, unknown, depth) -> None:
+    def _expand(self, names, provider, found, unknown, depth, seen: set[int]) -> None:
         if depth > MAX_CHAIN:
             return
-        for ref in names:
+        for ref in names[:MAX_NAMES]:
             name, _, where = ref.partition("@")
             where = (where or provider).lower()
             middleware = self.middlewares.get((where, name.lower()))
@@ -457,12 +467,14 @@ class Instance:
                 if where not in self.seen_fully:
                     unknown.append(ref)
                 continue  # defined nowhere Traefik reads: the router is not served at all
-            if middleware in found:
+            if id(middleware) in seen:
                 continue
+            seen.add(id(middleware))
             found.append(middleware)
             if middleware.type == "chain":
                 inner = middleware.option("middlewares")
-                self._expand(inner.items if inner else [], where, found, unknown, depth + 1)
+                names_in = inner.items if inner else []
+                self._expand(names_in, where, found, unknown, depth + 1, seen)
 
 
 def _redirects_by_name(name: str) -> bool:
@@ -744,7 +756,7 @@ def _docker_labels(model, instances: list[Instance]) -> None:
         if not labels:
             continue
         seen_by = [i for i in readers if _sees(i, service)]
-        if not seen_by and any(name.count("_") == 0 for name in _network_names(service)):
+        if not seen_by and _network_names(service, shared_only=True):
             model.files.looked_everywhere()  # a shared network: its Traefik may be elsewhere
         if not seen_by:
             if unknown is None:
@@ -785,8 +797,9 @@ def _sees(instance: Instance, service) -> bool:
     return bool(shared)
 
 
-def _network_names(service) -> set[str]:
-    """The Docker networks a service joins, by the names Docker gives them."""
+def _network_names(service, shared_only: bool = False) -> set[str]:
+    """The Docker networks a service joins, by the names Docker gives them (only those
+    another project can join too: named or external ones, with ``shared_only``)."""
     project = service.project
     folder = os.path.basename(project.folder).lower()
     names = set()
@@ -803,7 +816,7 @@ def _network_names(service) -> set[str]:
             names.add(named.lower())
         elif is_external:
             names.add(key.lower())
-        else:
+        elif not shared_only:
             names.add(f"{folder}_{key}".lower())
     return names
 

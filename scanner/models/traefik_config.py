@@ -24,9 +24,9 @@ class Value:
     @property
     def items(self) -> list[str]:
         """A list option: written as a list, or comma separated (labels and flags)."""
-        if self._items is not None:
-            return self._items
-        return [part.strip() for part in self.text.split(",") if part.strip()]
+        if self._items is None:
+            self._items = [part.strip() for part in self.text.split(",") if part.strip()]
+        return self._items
 
     @property
     def raw(self) -> str:
@@ -52,6 +52,7 @@ class Settings:
     def __init__(self):
         self.values: dict[tuple[str, ...], Value] = {}
         self._children: dict[tuple[str, ...], dict[str, str]] = {}
+        self._first: dict[tuple[str, ...], Value] = {}  # prefix -> its first option
 
     def add(self, parts: list[str], value: Value) -> None:
         lower = tuple(p.lower() for p in parts)
@@ -60,6 +61,7 @@ class Settings:
         self.values[lower] = value
         for depth in range(len(lower)):
             self._children.setdefault(lower[:depth], {}).setdefault(lower[depth], parts[depth])
+            self._first.setdefault(lower[: depth + 1], value)
 
     def get(self, *path: str) -> Value | None:
         return self.values.get(tuple(p.lower() for p in path))
@@ -82,12 +84,7 @@ class Settings:
         about the whole section."""
         key = tuple(p.lower() for p in path)
         found = self.values.get(key)
-        if found is not None:
-            return found
-        for option, value in self.values.items():
-            if option[: len(key)] == key:
-                return value
-        return None
+        return found if found is not None else self._first.get(key)
 
     def __bool__(self) -> bool:
         return bool(self.values)

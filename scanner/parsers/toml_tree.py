@@ -27,8 +27,7 @@ Span = tuple[int, int, int, int]  # line, column, end line, end column
 
 def parse_toml(text: str) -> Mapping:
     """The document's root table as a located Mapping; raises TomlError."""
-    import tomllib
-
+    tomllib = _tomllib()
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -103,6 +102,14 @@ class _Builder:
         return scalar
 
 
+def _tomllib():
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10: tomli is the same parser, before it joined
+        import tomli as tomllib  # type: ignore[no-redef]
+    return tomllib
+
+
 def _place(node, span: Span, path: str) -> None:
     node.line, node.column, node.end_line, node.end_column = span
     node.path = path
@@ -118,6 +125,7 @@ class _Locator:
         self.spans: dict[tuple, Span] = {}
         self.table: tuple = ()
         self.arrays: dict[tuple, int] = {}  # array-of-tables path -> entries so far
+        self.nested: dict[tuple, list[tuple]] = {}  # array path -> arrays inside its entry
 
     def run(self) -> dict[tuple, Span]:
         text, i, n = self.text, 0, len(self.text)
@@ -156,9 +164,13 @@ class _Locator:
             self.spans.setdefault(indexed[:depth], span)  # the tables the header implies
         if array:
             index = self.arrays.get(path, 0)
+            if index == 0:  # a new array: it starts again in each entry of those around it
+                for depth in range(1, len(path)):
+                    if path[:depth] in self.arrays:
+                        self.nested.setdefault(path[:depth], []).append(path)
             self.arrays[path] = index + 1
-            for other in [p for p in self.arrays if len(p) > len(path) and p[: len(path)] == path]:
-                del self.arrays[other]  # a nested array starts again in each new entry
+            for inner in self.nested.pop(path, ()):  # each registered once per entry: linear
+                self.arrays.pop(inner, None)
             self.table = self._indexed(path) + (index,)
             self.spans.setdefault(self._indexed(path), span)
             self.spans[self.table] = span
@@ -236,8 +248,7 @@ def _key_parts(text: str, i: int) -> tuple[list[str], int]:
 def _unescape(raw: str) -> str:
     if "\\" not in raw:
         return raw
-    import tomllib
-
+    tomllib = _tomllib()
     try:
         return tomllib.loads(f'k = "{raw}"')["k"]
     except tomllib.TOMLDecodeError:

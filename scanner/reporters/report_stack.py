@@ -16,7 +16,7 @@ class _Route:
         self.source = source  # name of the node that forwards
         self.source_service = source_service  # its compose service name, if any
         self.route = route  # "location /api/", "site :9090", "--upstream"
-        self.kind = kind  # "nginx", "caddy", "oauth2-proxy"
+        self.kind = kind  # "nginx", "caddy", "traefik", "oauth2-proxy"
 
 
 def stack_model_of(doc):
@@ -35,6 +35,9 @@ def proxy_routes(model, root: str) -> list[_Route]:
             path = written or os.path.join(root, proxy.doc.path)
             owner = _proxy_service(model, path, proxy.kind)
             source = owner.name if owner is not None else proxy.doc.path
+        elif proxy.kind == "traefik":  # its labels sit on the backend: the router's Traefik
+            owner = proxy.via
+            source = owner.name if owner is not None else "Traefik outside the scan"
         else:
             owner = _service_at(model, proxy.where)
             source = owner.name if owner is not None else proxy.where[0]
