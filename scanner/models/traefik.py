@@ -28,9 +28,6 @@ AUTH_MIDDLEWARES = {
     "forwardauth": "forward auth",
 }
 ALLOWLISTS = ("ipallowlist", "ipwhitelist")
-INTERNAL_SERVICES = frozenset(
-    ("api", "dashboard", "noop", "prometheus", "ping", "acme-http", "rest")
-)
 _OPEN_RANGES = frozenset(("0.0.0.0/0", "::/0", "0.0.0.0", "::"))
 # Plugin names that say what they do: an authenticating plugin is authentication.
 _AUTH_WORDS = ("auth", "oidc", "oauth", "sso", "jwt", "keycloak", "login", "ldap", "saml")
@@ -63,7 +60,6 @@ STATIC_FILES = tuple(
 )
 MAX_CHAIN = 10  # chain middlewares nested deeper are not followed
 MAX_NAMES = 100  # middlewares one list may name; real ones name a handful
-DEFAULT_RULE = "Host(`{{ normalize .Name }}`)"
 
 
 def build_traefiks(model) -> list[Instance]:
@@ -102,6 +98,9 @@ class EntryPoint:
 
     @property
     def tls(self) -> bool:
+        switch = self.option("http", "tls")
+        if switch is not None and switch.off:
+            return False
         return (
             self.settings.has("entrypoints", self.name, "http", "tls")
             or self.name in self.instance.v1_tls
@@ -177,10 +176,6 @@ class Middleware:
     def option(self, *path: str) -> Value | None:
         return self.settings.get(*self.path, self.type, *path)
 
-    @property
-    def ref(self) -> str:
-        return f"{self.name}@{self.provider}"
-
     def loopback_only(self) -> bool:
         """An allowlist that lets in this host's own addresses only."""
         ranges = self.option("sourcerange") if self.type in ALLOWLISTS else None
@@ -245,7 +240,6 @@ class Router:
         "default",
         "target",
         "target_port",
-        "service_ref",
         "scheme",
         "_doors",
     )
@@ -262,7 +256,6 @@ class Router:
         self.default = False  # made by the Docker provider, not declared
         self.target = None  # StackService, or "api" for api@internal
         self.target_port = None
-        self.service_ref = None
         self.scheme = "http"
         self._doors: list[Door] | None = None
 
@@ -309,7 +302,10 @@ class Router:
 
     def _make_doors(self) -> list[Door]:
         doors = []
-        for entrypoint in self.entrypoints() or [None]:
+        entrypoints = self.entrypoints()
+        if not entrypoints and self.instance.known:
+            return []  # it names entry points the Traefik does not have: Traefik drops it
+        for entrypoint in entrypoints or [None]:
             names = (
                 entrypoint.middlewares if entrypoint is not None else []
             ) + self.middleware_names()
@@ -354,19 +350,15 @@ class Instance:
         self.service = service  # the StackService running it; None for a file on its own
         self.project = project if project is not None else (service.project if service else None)
         self.static = Settings()
-        self.static_source = "defaults"
         self.static_doc = None  # the static configuration file read
         self.version = None
         self.entrypoints: dict[str, EntryPoint] = {}
         self.routers: list[Router] = []
         self.middlewares: dict[tuple[str, str], Middleware] = {}
         self.services: dict[tuple[str, str], tuple] = {}  # (provider, name) -> (settings, owner)
-        self.providers: dict[str, Settings] = {}
         self.seen_fully: set[str] = {"internal"}  # providers whose every definition was read
-        self.file_docs: list = []
         self.v1_redirects: dict[str, Value] = {}
         self.v1_tls: set[str] = set()
-        self.label_services: list = []  # the compose services whose labels it reads
         self.known = True  # False for the Traefik that labels no scanned Traefik reads imply
 
     @property
@@ -378,9 +370,6 @@ class Instance:
         return "a Traefik outside the scan"
 
     # static configuration
-
-    def option(self, *path: str) -> Value | None:
-        return self.static.get(*path)
 
     @property
     def docker(self) -> tuple[str, Value | None] | None:
@@ -513,7 +502,7 @@ def _build(model) -> list[Instance]:
         if doc.abspath in mounted or not _is_static(doc):
             continue
         instance = Instance(model, project=model._project_of(doc.abspath))
-        instance.static_source, instance.static_doc = "file", doc
+        instance.static_doc = doc
         for root in doc.mappings():
             from_tree(instance.static, root, doc)
         mounted.add(doc.abspath)
@@ -527,7 +516,6 @@ def _build(model) -> list[Instance]:
         owner = _owner_of(model, instances, doc)
         for root in doc.mappings():
             owner.add_provider("file", from_tree(Settings(), root, doc))
-        owner.file_docs.append(doc)
     for instance in instances:
         for router in instance.routers:
             _resolve(instance, router)
@@ -582,7 +570,7 @@ def _static_of_service(instance: Instance, mounted: set[str]) -> None:
         if doc is None and mount is not None and mount.item is not None:
             doc = _named_like(instance.model, service, mount, container_path)
         if doc is not None:
-            instance.static_source, instance.static_doc = "file", doc
+            instance.static_doc = doc
             for root in doc.mappings():
                 from_tree(instance.static, root, doc)
             if instance.version is None and _looks_v1(instance.static):
@@ -591,10 +579,10 @@ def _static_of_service(instance: Instance, mounted: set[str]) -> None:
             return
         if host is not None and not _in_scan(instance.model, host):
             # a file of the host it is deployed on: Traefik reads it and ignores the flags
-            instance.static_source, instance.known = "unread file", False
+            instance.known = False
             return
     if flags:
-        instance.static_source, instance.static = "flags", flags
+        instance.static = flags
         if instance.version is None and _looks_v1(flags):
             instance.version = 1  # an untagged image with Traefik 1's command line
         if instance.version == 1:
@@ -602,7 +590,7 @@ def _static_of_service(instance: Instance, mounted: set[str]) -> None:
         return
     env = from_environment(Settings(), service.service.environment)
     if env:
-        instance.static_source, instance.static = "environment", env
+        instance.static = env
 
 
 # Static sections only Traefik 1 has (v2 moved them under providers, or dropped them).
@@ -729,7 +717,6 @@ def _file_provider(instance: Instance, mounted: set[str]) -> None:
             complete = False
             continue
         mounted.add(doc.abspath)
-        instance.file_docs.append(doc)
         for root in doc.mappings():
             instance.add_provider("file", from_tree(Settings(), root, doc))
     if complete and (filename is not None or directory is not None):
@@ -843,7 +830,6 @@ def _add_container(instance: Instance, service) -> None:
     v1 = settings.has("frontend") or settings.has("port") or settings.has("backend")
     if v1 and (instance.version == 1 or not instance.known):
         _v1_labels(settings, service)  # Traefik 2 and 3 ignore them
-    instance.label_services.append(service)
     before = len(instance.routers)
     instance.add_provider(provider, settings, service)
     v1_swarm_without_port = instance.version == 1 and instance.swarm and not settings.has("port")
@@ -953,7 +939,6 @@ def _resolve(instance: Instance, router: Router) -> None:
         ref_name, _, where = ref.text.strip().partition("@")
         where = (where or provider).lower()
         ref_name = ref_name.lower()
-    router.service_ref = ref_name
     if where == "internal":
         if ref_name in ("api", "dashboard"):
             router.target = "api"
