@@ -73,27 +73,26 @@ def _how(door) -> str:
     }[door.exposure]
 
 
-def _relate(finding, door, instance):
+def _relate(finding, door):
+    """The entry point's published port and its address, as related locations."""
     where = door.where
     if where is not None and hasattr(where, "item"):
         where = where.item
-    places = []
     if where is not None:
-        places.append((where, "the Traefik entry point is published here"))
+        _add_related(finding, where, "the Traefik entry point is published here")
     if door.entrypoint is not None and door.entrypoint.value is not None:
-        places.append((door.entrypoint.value, f"entry point `{door.entrypoint.display}`"))
-    for place, message in places:
-        node = getattr(place, "node", place)
-        doc = getattr(place, "doc", None)
-        path = doc.path if doc is not None else ""
-        entry = (path, node.line, node.column, message)
-        if (
-            path
-            and entry not in finding.related
-            and (path, node.line) != (finding.path, finding.line)
-        ):
-            finding.related.append(entry)
+        _add_related(finding, door.entrypoint.value, f"entry point `{door.entrypoint.display}`")
     return finding
+
+
+def _add_related(finding, place, message):
+    """``place``: a Value or a compose item (each knows its file and node)."""
+    node = getattr(place, "node", place)
+    doc = getattr(place, "doc", None)
+    path = doc.path if doc is not None else ""
+    entry = (path, node.line, node.column, message)
+    if path and entry not in finding.related and (path, node.line) != (finding.path, finding.line):
+        finding.related.append(entry)
 
 
 def _rule_text(router) -> str:
@@ -190,7 +189,7 @@ class RouterWithoutAuth(Rule):
             severity=severity,
             fix=_router_fix(router, router.target_port or target.listen[1]),
         )
-        return _relate(finding, door, instance)
+        return _relate(finding, door)
 
 
 class ApiWithoutAuth(Rule):
@@ -236,7 +235,7 @@ class ApiWithoutAuth(Rule):
                     f"{_how(door)}",
                     severity=_SEVERITY_BY_EXPOSURE[exposure],
                 )
-                yield _relate(finding, door, instance)
+                yield _relate(finding, door)
             for router in instance.routers:
                 if router.target != "api":
                     continue
@@ -255,7 +254,7 @@ class ApiWithoutAuth(Rule):
                     f"(`traefik.http.routers.{router.display}.middlewares=auth`), or an "
                     "ipallowlist of your networks.",
                 )
-                yield _relate(finding, door, instance)
+                yield _relate(finding, door)
 
 
 class ExposedByDefault(Rule):
@@ -452,13 +451,6 @@ class ForwardAuthTrustsHeaders(Rule):
                 yield finding
 
 
-def _add_related(finding, value, message):
-    path = value.doc.path
-    entry = (path, value.node.line, value.node.column, message)
-    if (path, value.node.line) != (finding.path, finding.line):
-        finding.related.append(entry)
-
-
 class CredentialsOverHttp(Rule):
     id = "TRF06"
     name = "traefik-auth-over-plain-http"
@@ -515,7 +507,7 @@ class CredentialsOverHttp(Rule):
                     + ("; a proxy in front may terminate TLS" if behind else ""),
                     severity=severity,
                 )
-                yield _relate(finding, door, instance)
+                yield _relate(finding, door)
 
 
 class WeakBasicAuth(Rule):
