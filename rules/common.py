@@ -22,6 +22,13 @@ _USERINFO = lazy(r"^[a-z][a-z0-9+.-]*://[^/@\s]*:[^/@\s]+@", re.IGNORECASE)
 OLD_TLS = {"TLS10": "TLS 1.0", "TLS11": "TLS 1.1"}
 
 
+# How a secret rule says a value is a placeholder (models.secrets.placeholder), at low.
+PLACEHOLDER_NOTE = (
+    "a placeholder, not a secret yet: supply the real value at deploy time (a `*_FILE` "
+    "variable or a mounted secret), not in this file"
+)
+
+
 def env_references(text: str) -> list[str]:
     """The environment variables ``text`` refers to, as a shell or docker compose would see
     them; ``$$`` is an escaped dollar and Go template blocks are left out."""
@@ -64,8 +71,7 @@ def url_carries_secret(url: str) -> bool:
     if parts.password:
         return True
     if any(host == h or host.endswith("." + h) for h in _WEBHOOK_HOSTS):
-        # a template of one (hooks.slack.com/services/<webhook-id>) holds no secret yet
-        return not _template_path(parts.path, parts.query)
+        return True  # the URL is the credential (a placeholder of one is reported low)
     for pair in parts.query.split("&"):
         name, _, value = pair.partition("=")
         if value and _SECRET_PARAM.search(name):
@@ -76,22 +82,6 @@ def url_carries_secret(url: str) -> bool:
         and any(c.isalpha() for c in segment)
         for segment in parts.path.split("/")
     )
-
-
-# A segment in template syntax, a value still to be filled in: <webhook-id>, {token}. (The
-# XXXX of Slack's documented example is a secret's shape and stays one.)
-_PLACEHOLDER_SEGMENT = lazy(r"^(<[^<>]*>|\{[^{}]*\})$")
-
-
-def _template_path(path: str, query: str) -> bool:
-    """The path has a placeholder segment and no segment a real secret could be."""
-    segments = [s for s in path.split("/") if s]
-    placeholder = any(_PLACEHOLDER_SEGMENT.match(s) for s in segments)
-    secretish = any(
-        len(s) >= 8 and any(c.isdigit() for c in s) and not _PLACEHOLDER_SEGMENT.match(s)
-        for s in segments
-    )
-    return placeholder and not secretish and not query
 
 
 def masked_url(url: str) -> str:
@@ -133,13 +123,26 @@ def secret_findings(rule, doc, schema, program: str, no_twin_fix: str, skip=None
     """PROM02/AM01: a literal where a secret belongs. ``skip(key, value)`` leaves out values
     that are not credentials after all."""
     from promguard.models.schema import secrets
+    from promguard.models.secrets import placeholder
 
     for root in doc.mappings():
         for key, value, spec in secrets(root, schema):
             if env_references(value.text) or (skip is not None and skip(key, value)):
                 continue  # an unexpanded ${VAR} is reported by its own rule
             shown = f"plaintext secret in `{value.path}` (`{key.text}: {MASK}`)"
-            if spec.twin:
+            if placeholder(value.text):
+                where = f"`{spec.twin}`" if spec.twin else "the environment at deploy time"
+                yield rule.report(
+                    doc,
+                    value,
+                    f"`{value.path}` holds a placeholder (`{key.text}: {MASK}`), not a secret "
+                    f"yet: fill it in through {where}, not in this file",
+                    severity="low",
+                    fix=f"Set `{spec.twin}` to a file readable only by {program}."
+                    if spec.twin
+                    else no_twin_fix,
+                )
+            elif spec.twin:
                 since = f" ({program} {spec.since} and later)" if spec.since else ""
                 yield rule.report(
                     doc,

@@ -15,11 +15,11 @@ from promguard.models.compose_services import (
     sensitive_source,
     writable_config,
 )
-from promguard.models.secrets import OWN_RULES_PREFIXES, looks_secret
+from promguard.models.secrets import OWN_RULES_PREFIXES, looks_secret, placeholder
 from promguard.models.services import UNAUTHENTICATED as MONITORING
 from promguard.rule import Rule
 
-from .common import has_userinfo_password, masked_url
+from .common import PLACEHOLDER_NOTE, has_userinfo_password, masked_url
 
 CMP_SERVICES = "https://docs.docker.com/reference/compose-file/services/"
 CMP_PORTS = CMP_SERVICES + "#ports"
@@ -596,6 +596,14 @@ class LiteralSecret(Rule):
                     continue
                 if looks_secret(name, item.value):
                     how = "a literal default" if item.variables else "a literal value"
+                    if placeholder(item.value):
+                        yield self.report(
+                            item.doc,
+                            item,
+                            f"service `{service.name}` sets {name} to {PLACEHOLDER_NOTE}",
+                            severity="low",
+                        )
+                        continue
                     yield self.report(
                         item.doc,
                         item,
@@ -624,6 +632,14 @@ class LiteralSecret(Rule):
             item = words[flag.value_index]
             name = flag.name.replace("-", "_").replace(".", "_")
             if item.literal and looks_secret(name, flag.value):
+                if placeholder(flag.value):
+                    yield self.report(
+                        item.doc,
+                        item,
+                        f"service `{service.name}` passes --{flag.name} {PLACEHOLDER_NOTE}",
+                        severity="low",
+                    )
+                    continue
                 yield self.report(
                     item.doc,
                     item,
@@ -642,7 +658,12 @@ class LiteralSecret(Rule):
                     continue
                 for offset, line in enumerate(content.text.splitlines()):
                     found = _INLINE_SECRET.match(line) if "$" not in line else None
-                    if found and looks_secret(found.group("key").upper(), found.group("value")):
+                    value = found.group("value") if found else ""
+                    if (
+                        found
+                        and looks_secret(found.group("key").upper(), value)
+                        and not placeholder(value)
+                    ):
                         # A block scalar starts on the line after `content: |`.
                         row = content.line + offset + (1 if content.style in ("|", ">") else 0)
                         source = entry.doc.lines[row - 1] if row <= len(entry.doc.lines) else ""

@@ -888,15 +888,19 @@ def _inline_secrets(model, host):
         if config is None or config.kind not in ("prometheus", "alertmanager"):
             continue
         from promguard.models.schema import schema_for, secrets
+        from promguard.models.secrets import placeholder
 
-        from .common import env_references
+        from .common import env_references, url_carries_secret
 
         schema = schema_for(config.kind)
         for root in config.mappings():
-            for _key, value, _spec in secrets(root, schema):
-                if not env_references(value.text):
-                    yield config, value
-                    break
+            for key, value, _spec in secrets(root, schema):
+                if env_references(value.text) or placeholder(value.text):
+                    continue  # filled in at run time, or not written in yet
+                if key.text.endswith("url") and not url_carries_secret(value.text):
+                    continue  # a receiver's address, as AM01 reads it
+                yield config, value
+                break
 
 
 RULES = (

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from promguard.lazy_regex import lazy
 from promguard.model import MASK
-from promguard.models.secrets import OWN_RULES_PREFIXES, looks_secret, secret_name
+from promguard.models.secrets import OWN_RULES_PREFIXES, looks_secret, placeholder, secret_name
 from promguard.rule import Rule
+
+from .common import PLACEHOLDER_NOTE
 
 DF_REF = "https://docs.docker.com/reference/dockerfile/"
 BEST = "https://docs.docker.com/build/building/best-practices/"
@@ -214,6 +216,8 @@ class SecretInEnvOrArg(Rule):
                     "medium",
                 )
             return (f"ENV {arg.key} copies a build-time secret into the image", "medium")
+        if looks_secret(arg.key, value) and placeholder(value):
+            return f"{keyword} {arg.key} is {PLACEHOLDER_NOTE}", "low"
         if looks_secret(arg.key, value):
             return f"{keyword} {arg.key}={MASK} bakes a secret into the image", None
         return None

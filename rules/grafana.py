@@ -6,10 +6,11 @@ from __future__ import annotations
 from promguard.lazy_regex import lazy
 from promguard.model import MASK
 from promguard.models.invocation import reads_own_grafana_config
+from promguard.models.secrets import placeholder
 from promguard.rule import Rule
 
+from .common import PLACEHOLDER_NOTE, invocations_of
 from .common import PROGRAM_KINDS as KINDS
-from .common import invocations_of
 
 GRF = "https://grafana.com/docs/grafana/latest/setup-grafana/configure-grafana/"
 
@@ -131,6 +132,14 @@ class GrafanaLiteralSecret(Rule):
                     continue  # an on/off setting such as ..._USE_REFRESH_TOKEN
                 if upper == "GF_SECURITY_ADMIN_PASSWORD" and value == "admin":
                     continue  # GRF01 reports the default password
+                if placeholder(value):
+                    yield self.report(
+                        inv.doc_of(item),
+                        item,
+                        f"{inv.label} sets {name} to {PLACEHOLDER_NOTE}",
+                        severity="low",
+                    )
+                    continue
                 yield self.report(
                     inv.doc_of(item), item, f"{inv.label} sets {name}={MASK} as a literal"
                 )

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from promguard import patterns
 from promguard.model import MASK
+from promguard.models.secrets import placeholder
 from promguard.rule import Rule
 
+from .common import PLACEHOLDER_NOTE, invocations_of
 from .common import PROGRAM_KINDS as KINDS
-from .common import invocations_of
 
 O2P = "https://oauth2-proxy.github.io/oauth2-proxy/configuration/overview"
 
@@ -110,6 +111,14 @@ class OAuthSecretInline(Rule):
                     continue
                 if not getattr(setting.item, "literal", True):
                     continue  # ${VAR} supplied at deploy time
+                if placeholder(setting.value):
+                    yield self.report(
+                        inv.doc_of(setting.item),
+                        setting.item,
+                        f"{inv.label} sets {setting.name} to {PLACEHOLDER_NOTE}",
+                        severity="low",
+                    )
+                    continue
                 yield self.report(
                     inv.doc_of(setting.item),
                     setting.item,

@@ -8,7 +8,7 @@ import re
 
 from promguard.lazy_regex import lazy
 from promguard.model import MASK
-from promguard.models.secrets import secret_name
+from promguard.models.secrets import placeholder, secret_name
 from promguard.models.terraform_values import (
     AWS_SG,
     HELM_RELEASE,
@@ -38,7 +38,7 @@ from promguard.models.terraform_values import (
 )
 from promguard.rule import Rule
 
-from .common import url_carries_secret
+from .common import PLACEHOLDER_NOTE, url_carries_secret
 
 _HAS_LOGIN_NAME = lazy(r"grafana|oauth2-proxy", re.I)
 
@@ -804,7 +804,17 @@ class HelmLiteralPassword(Rule):
             secret_url = _SECRET_URL_KEY.match(last) and url_carries_secret(value or "")
             if not secret_name(_snake(last)) and not secret_url:
                 continue
-            if not value or value.startswith("${") or value.strip("*x<> ") == "":
+            if not value or value.startswith("${"):
+                continue
+            if placeholder(value):
+                yield finding(
+                    self,
+                    setting.where,
+                    f"helm_release `{instance.address}` sets `{setting.key}` to {PLACEHOLDER_NOTE}",
+                    val=setting.val,
+                    severity="low",
+                    key_path=f"{instance.address}.{setting.key}",
+                )
                 continue
             critical = value in _DEFAULT_PASSWORDS
             yield finding(
