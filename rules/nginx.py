@@ -69,6 +69,26 @@ def _where(target) -> str:
     return target.host or (target.upstream and arg_of(target.upstream)) or "its upstream"
 
 
+# The health and readiness endpoints of the Prometheus programs: public by design, they say
+# "ok" and nothing else.
+_HEALTH_PATHS = frozenset(("/-/healthy", "/-/ready"))
+
+
+def _health_check_only(location) -> bool:
+    """An exact-match location for a health endpoint, forwarded as it is (a proxy_pass URI, if
+    any, is a health endpoint too): it can serve nothing else."""
+    if location.modifier != "=" or location.match not in _HEALTH_PATHS:
+        return False
+    from urllib.parse import urlsplit
+
+    args = location.target.directive.args
+    try:
+        path = urlsplit(args[0]).path if args else ""
+    except ValueError:
+        return False
+    return path in ("", location.match) or path in _HEALTH_PATHS
+
+
 class UnprotectedMonitoringUpstream(Rule):
     id = "NGX01"
     name = "monitoring-upstream-without-auth"
@@ -102,6 +122,8 @@ class UnprotectedMonitoringUpstream(Rule):
                 target = location.target
                 if location.in_if or target is None or target.program not in MONITORING:
                     continue
+                if _health_check_only(location):
+                    continue  # serves the health endpoint and nothing else, as the fix advises
                 if not protected(location):
                     yield self.report(
                         at(doc, location.directive),
