@@ -8,11 +8,11 @@ from promguard.lazy_regex import lazy
 from promguard.model import MASK, Finding
 from promguard.models.compose_services import (
     SOCKETS,
+    host_path_risk,
     host_source,
     image_of,
     is_exporter,
     program_of,
-    sensitive_source,
     writable_config,
 )
 from promguard.models.secrets import OWN_RULES_PREFIXES, looks_secret, placeholder
@@ -322,7 +322,11 @@ class SensitiveHostPath(Rule):
     description = (
         "A bind mount exposes a sensitive host folder (/, /etc, /root, /proc, /sys, /var/lib/"
         "docker ...) to the container: high when writable, low when read-only. node_exporter and "
-        "cAdvisor mounting them read-only, as their documentation says, are not reported."
+        "cAdvisor mounting them read-only, as their documentation says, are not reported. A "
+        "writable folder inside them is high when the host runs code or logs users in from it "
+        "(cron, systemd, ssh, sudoers, /usr/bin, a user's dotfiles), low when it is one "
+        "application's own (/etc/pihole, /usr/share/appdata/...) or a file that names the host "
+        "(/etc/hostname); a user's data folder under /home is not reported."
     )
     rationale = (
         "A writable mount of a system folder lets a compromised container change the host "
@@ -341,18 +345,22 @@ class SensitiveHostPath(Rule):
             agent = program_of(service) in HOST_AGENTS
             for volume in service.volumes:
                 source = host_source(doc, volume)
-                if source is None or source in SOCKETS or not sensitive_source(source, volume):
+                risk = host_path_risk(source, volume) if source not in (None, *SOCKETS) else None
+                if source is None or risk is None:
                     continue
                 if volume.read_only and agent:
                     continue
                 mode = "read-only" if volume.read_only else "writable"
                 if source in ("/var/run", "/run") and not volume.read_only:
                     mode += ", with the Docker socket in it"
+                if risk == "low" and not volume.read_only:
+                    mode += ": an application's own folder or a file naming the host, not one "
+                    mode += "the host runs or logs in with"
                 yield self.report(
                     volume.item.doc,
                     volume.item,
                     f"service `{service.name}` mounts the host's {source} ({mode})",
-                    severity="low" if volume.read_only else None,
+                    severity="low" if volume.read_only or risk == "low" else None,
                 )
 
 

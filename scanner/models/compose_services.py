@@ -50,14 +50,46 @@ def image_of(service):
     return parse_image(item.value) if item is not None and item.value.strip() else None
 
 
+# Writable places under /etc and /usr from which the host runs code or decides who logs in (the
+# first folder or file below them).
+_HOST_CONTROL = re.compile(
+    r"^/etc/(cron[^/]*|anacrontab|systemd|init(\.d)?|rc[^/]*\.d|rc\.local|ssh|sudoers(\.d)?|"
+    r"pam\.d|security|passwd|shadow|group|gshadow|profile(\.d)?|bash\.bashrc|environment|"
+    r"ld\.so[^/]*|apt|yum[^/]*|dnf|sysctl[^/]*|modprobe\.d|modules(-load\.d)?|udev|docker|"
+    r"containerd|kubernetes|update-motd\.d|logrotate[^/]*|polkit[^/]*|network|netplan|hosts|"
+    r"resolv\.conf)(/|$)"
+    r"|^/usr/(local/)?(bin|sbin|lib[^/]*|libexec)(/|$)"
+)
+
+
+def host_path_risk(source: str, volume) -> str | None:
+    """How much a mount of the host's ``source`` hands the container: "high" for system
+    folders and files with secrets (read-only: the folders themselves; writable: what the host
+    runs or logs in with), "low" for a writable application folder under /etc or /usr (the
+    app's own config) or a file that only names the host, None for an ordinary folder (a
+    user's data under /home, not their dotfiles)."""
+    if source in SECRET_PATHS:
+        return "high"
+    if source in SENSITIVE_PATHS:
+        return "high"
+    if volume.read_only:
+        return None
+    if source.startswith("/home/"):
+        parts = source.split("/")[2:]
+        if len(parts) <= 1 or any(p.startswith(".") for p in parts):
+            return "high"  # a user's home itself, or their ssh keys, shell rc, tokens
+        return None
+    if source.startswith(("/etc/", "/usr/")):
+        if _HOST_CONTROL.match(source):
+            return "high"
+        return "low"
+    if any(source.startswith(p + "/") for p in SENSITIVE_PATHS if p not in ("/", "/dev", "/run")):
+        return "high"
+    return None
+
+
 def sensitive_source(source: str, volume) -> bool:
-    """Read-only: the system folders themselves and files that hold secrets. Writable: anything
-    inside them as well (a writable /etc/cron.d is a way onto the host)."""
-    if source in SENSITIVE_PATHS or source in SECRET_PATHS:
-        return True
-    return not volume.read_only and any(
-        source.startswith(p + "/") for p in SENSITIVE_PATHS if p not in ("/", "/dev", "/run")
-    )
+    return host_path_risk(source, volume) is not None
 
 
 def host_source(doc, volume) -> str | None:
