@@ -108,7 +108,20 @@ class PortOnAllInterfaces(Rule):
                 else:
                     message = f"service `{service.name}` publishes {port.spec()} on {where}"
                     severity = "low"
-                yield self.report(port.item.doc, port.item, message, severity=severity)
+                yield self.report(
+                    port.item.doc, port.item, message, severity=severity, fix=_loopback_fix(port)
+                )
+
+
+def _loopback_fix(port) -> str:
+    """DC01's fix with the service's own port."""
+    published = port.published or port.target
+    protocol = "" if port.protocol == "tcp" else f"/{port.protocol}"
+    return (
+        f"Bind the port to loopback (`127.0.0.1:{published}:{port.target}{protocol}`) and put an "
+        "authenticating proxy in front, or use `expose:` so only other containers on the "
+        "network reach it."
+    )
 
 
 class HostNetwork(Rule):
@@ -528,11 +541,25 @@ class WritableConfigMount(Rule):
             if writable:
                 first = writable[0]
                 more = f" and {len(writable) - 1} more" if len(writable) > 1 else ""
+                fix = _read_only_fix(first.item.raw)
                 yield self.report(
                     first.item.doc,
                     first.item,
                     f"service `{service.name}` mounts {first.target}{more} writable",
+                    fix=fix,
                 )
+
+
+def _read_only_fix(raw) -> str:
+    """DC11's fix for this mount: `./a:/b` gets `:ro`, `./a:/b:z` gets `,ro`."""
+    raw = raw.strip() if isinstance(raw, str) else ""
+    parts = raw.split(":")
+    if len(parts) < 2 or raw.startswith("{"):
+        return "Set `read_only: true` on the mount."
+    if len(parts) >= 3 and "/" not in parts[-1]:  # a mode: rw, z, Z, cached ...
+        modes = [m for m in parts[-1].split(",") if m and m != "rw"]
+        return f"Make the mount read-only (`{':'.join(parts[:-1])}:{','.join(modes + ['ro'])}`)."
+    return f"Append `:ro` to the mount (`{raw}:ro`)."
 
 
 class UnpinnedImage(Rule):
@@ -561,8 +588,15 @@ class UnpinnedImage(Rule):
             if image is not None and image.is_latest_or_untagged and service.image.literal:
                 item = service.image
                 what = "the latest tag" if image.tag == "latest" else "no tag"
+                name = item.value.strip().split("@")[0]
+                if image.tag:
+                    name = name[: -len(image.tag) - 1]
                 yield self.report(
-                    item.doc, item, f"service `{service.name}` uses {what} ({item.value.strip()})"
+                    item.doc,
+                    item,
+                    f"service `{service.name}` uses {what} ({item.value.strip()})",
+                    fix=f"Pin a release tag (`{name}:<version>`, the version you run), ideally "
+                    "with its digest (`@sha256:...`).",
                 )
 
 

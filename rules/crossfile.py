@@ -668,7 +668,14 @@ class FileNotMounted(Rule):
                 "which may fill it at run time"
             )
             severity = "low"
-        finding = self.report(ref.setting.item.doc, ref.setting.item, message, severity=severity)
+        name = posixpath.basename(ref.path)
+        fix = (
+            f"Mount the file at {ref.path} in service `{service.name}` "
+            f"(`./{name}:{ref.path}:ro`), or point --{flag} at where it is mounted."
+        )
+        finding = self.report(
+            ref.setting.item.doc, ref.setting.item, message, severity=severity, fix=fix
+        )
         if elsewhere is not None:
             relate(finding, (elsewhere.item, "mounted here instead"))
         return finding
@@ -690,11 +697,16 @@ class FileNotMounted(Rule):
                 path = posixpath.normpath(posixpath.join(folder, value))
                 if service.mount_for(path) is not None or path in IMAGE_FILES:
                     continue
+                folder = posixpath.dirname(path)
+                name = posixpath.basename(path)
                 finding = self.report(
                     ref.doc,
                     node,
                     f"`{key}: {value}` is {path} in service `{service.name}`, which no volume, "
                     "secret or config provides",
+                    fix=f"Mount the folder that holds {name} at {folder} in service "
+                    f"`{service.name}` (`./{posixpath.basename(folder) or 'files'}:{folder}:ro`, "
+                    f"or a compose secret), or point `{key}` at where it is mounted.",
                 )
                 yield relate(
                     finding,
@@ -713,6 +725,9 @@ class FileNotMounted(Rule):
                     item,
                     f"{name}={value}: no volume, secret or config of service "
                     f"`{service.name}` provides that file",
+                    fix=f"Give service `{service.name}` the file at {value} (a compose secret "
+                    f"mounted there, or `./{posixpath.basename(value)}:{value}:ro`), or point "
+                    f"{name} at where it is mounted.",
                 )
 
 

@@ -118,11 +118,16 @@ class UnpinnedBase(Rule):
             if image is not None and image.is_latest_or_untagged:
                 what = "the latest tag" if image.tag == "latest" else "no tag"
                 anchor = stage.base_arg or stage.instructions[0]
+                name = stage.base.strip().split("@")[0]
+                if image.tag:
+                    name = name[: -len(image.tag) - 1]
                 yield self.report(
                     doc,
                     anchor,
                     f"FROM {stage.base.strip()} uses {what}",
                     key_path=stage.instructions[0].path,
+                    fix=f"Pin a release tag, ideally with its digest: `FROM {name}:<version>"
+                    "@sha256:...`, the version you build on.",
                 )
 
 
