@@ -723,7 +723,9 @@ class MutatingEndpointsForwarded(Rule):
     kinds = KINDS
     description = (
         "The location nginx picks for /api/v1/admin/..., /-/quit or /-/reload proxies to "
-        "Prometheus or Pushgateway, and no location blocks those paths (deny all or return 403)."
+        "Prometheus or Pushgateway, and no location blocks those paths (deny all or return 403). "
+        "Low when the stack resolves the backend and it runs without --web.enable-admin-api and "
+        "--web.enable-lifecycle (the paths answer 'not enabled'); XF06 reports them when on."
     )
     rationale = (
         "Prometheus has no CSRF protection: if the admin API or lifecycle is enabled, anyone "
@@ -752,6 +754,21 @@ class MutatingEndpointsForwarded(Rule):
                         f"{' '.join(location.directive.args)}",
                         key_path=location.directive.path,
                     )
+
+    def in_stack(self, finding, stack):
+        """Low when the stack resolves the backend and it runs with neither the admin API nor
+        the lifecycle endpoints: they answer "not enabled" (XF06 reports them when on)."""
+        proxy = stack.proxy_at(finding.path, finding.line)
+        if proxy is None:
+            return
+        flags = {s.name for s in proxy.service.risky_flags()}
+        if flags & {"web.enable-admin-api", "web.enable-lifecycle"}:
+            return
+        finding.severity = "low"
+        finding.message += (
+            f"; service `{proxy.service.name}` runs without --web.enable-admin-api and "
+            "--web.enable-lifecycle, so these answer 'not enabled' (deny them anyway)"
+        )
 
 
 def _proxies_to(location, program) -> bool:

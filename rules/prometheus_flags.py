@@ -69,7 +69,8 @@ class WriteReceiver(Rule):
     kinds = KINDS
     description = (
         "Prometheus runs with --web.enable-remote-write-receiver, --web.enable-otlp-receiver, or "
-        "the remote-write-receiver / otlp-write-receiver feature flags."
+        "the remote-write-receiver / otlp-write-receiver feature flags. Low when the stack shows "
+        "its web config asks for credentials and it is not published to other machines."
     )
     rationale = (
         "Anyone who reaches the port can then write arbitrary series: forge the metrics alerts "
@@ -103,6 +104,21 @@ class WriteReceiver(Rule):
                             setting.item,
                             f"{inv.label} accepts pushed samples (--enable-feature={feature})",
                         )
+
+    def in_stack(self, finding, stack):
+        """Low when the stack shows the receiver both authenticated and out of reach."""
+        service = stack.service_at(finding.path, finding.line)
+        if service is None or service.program != "prometheus":
+            return
+        auth = service.authentication()
+        if auth is None or service.exposures():
+            return
+        if any(not proxy.protected for proxy in stack.proxies_to(service)):
+            return
+        finding.severity = "low"
+        finding.message += (
+            f"; the stack shows it asks for {auth} and is not published to other machines"
+        )
 
 
 class CorsAnyOrigin(Rule):

@@ -121,7 +121,10 @@ class BasicAuthWithoutTls(Rule):
     title = "Basic authentication without TLS"
     severity = "medium"
     kinds = ("webconfig",)
-    description = "`basic_auth_users` is set but `tls_server_config` has no certificate."
+    description = (
+        "`basic_auth_users` is set but `tls_server_config` has no certificate. Low when every "
+        "service of the stack that reads the file is published on loopback only or not at all."
+    )
     rationale = (
         "Basic authentication sends the password with every request, only base64-encoded. "
         "Without TLS anyone on the network path reads it. It is safe only when a TLS-terminating "
@@ -149,6 +152,19 @@ class BasicAuthWithoutTls(Rule):
                 root.key_node("basic_auth_users"),
                 "basic_auth_users is set without a TLS certificate: passwords travel in clear",
             )
+
+    def in_stack(self, finding, stack):
+        """Low when every service reading this web config is published on loopback only or
+        not at all: the password crosses the container network, not the wire."""
+        services = stack.services_reading(finding.path, "web.config.file")
+        if not services or any(service.exposures() for service in services):
+            return
+        names = ", ".join(f"`{s.name}`" for s in services)
+        finding.severity = "low"
+        finding.message += (
+            f"; service {names} is reached only from this host or its containers (a proxy in "
+            "front is where TLS belongs)"
+        )
 
 
 class WeakClientAuth(Rule):

@@ -234,6 +234,15 @@ class Session:
             self.result.errors.append(f"the {kind.name} rules failed: {describe(exc)}")
             return []
 
+    def reconsider_all(self, findings: list[Finding]) -> None:
+        """Each whole-scan kind looks at the files' findings again (Kind.reconsider); its
+        failure is an error and leaves them as they were."""
+        for kind in self.whole_scan_kinds():
+            try:
+                kind.reconsider(self, findings)
+            except Exception as exc:
+                self.result.errors.append(f"the {kind.name} kind failed: {describe(exc)}")
+
     def whole_scan_kinds(self) -> list:
         """The kinds with rules that judge the scan once, after its files (the stack)."""
         if self._whole_scan is None:
@@ -571,6 +580,7 @@ def _scan_files(context, paths, jobs, display, rules_by_kind) -> ScanResult:
     every = _count(result, records, context)
     for kind in context.whole_scan_kinds():
         every.extend(context.judge_whole(kind))
+    context.reconsider_all(every)
     return finish(result, every)
 
 

@@ -69,6 +69,7 @@ def scan_region(session, region: str, files: list[tuple[int, str]], display) -> 
     before = len(scan.result.errors)
     for kind in scan.whole_scan_kinds():
         findings.extend(scan.judge_whole(kind))
+    scan.reconsider_all(findings)
     for record in records:
         record.findings = []  # they travel once, prepared, in the region's findings
     # a region's findings are in its own files: masked, merged and fingerprinted here, in

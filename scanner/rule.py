@@ -39,7 +39,7 @@ registry refuses a rule that names an ID not listed there.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .model import Finding
 
@@ -85,6 +85,12 @@ class Rule:
     def check(self, doc: Document) -> Iterator[Finding]:
         """Yield Finding objects for ``doc``."""
         return iter(())
+
+    def in_stack(self, finding: Finding, stack: Any) -> None:
+        """Reconsider one of this rule's findings in a file with what the whole stack shows
+        (``stack`` is promguard.models.stack's model): lower ``finding.severity`` where the
+        stack proves the danger unreachable, and say why in ``finding.message``. Called after
+        the stack's own rules, only for rules that define it."""
 
     def report(
         self,

@@ -80,6 +80,10 @@ class Kind:
         """For a ``whole_scan`` kind: the findings of its rules over the scan (the stack)."""
         return []
 
+    def reconsider(self, scan: Session, findings: list[Finding]) -> None:
+        """For a ``whole_scan`` kind, after ``judge_scan``: let the rules of the files'
+        findings look at them again with what the whole scan shows (Rule.in_stack)."""
+
     def objects(self, doc: Document) -> list[tuple[str, int, int]]:
         """What a document holds that rules are evaluated on, as (label, first line, last
         line): the audit report's passed checks (scanner/evidence.py). None: the whole file."""

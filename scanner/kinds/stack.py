@@ -31,13 +31,14 @@ class StackKind(Kind):
     name = "stack"
     whole_scan = True
     from_files = False
+    _doc: Document | None = None  # the stack judged in this scan, for ``reconsider``
 
     def judge_scan(self, scan: Session, paths: list[str]) -> list[Finding]:
         """A finding is kept when it is in a scanned file or depends on one (a related
         location there): a pre-commit run on a changed web config still reports the scrape
         job in the unchanged prometheus.yml that now lacks credentials."""
         stack = StackFiles(scan, paths)
-        doc = Document("", scan.root, self.name, "", [stack])
+        doc = self._doc = Document("", scan.root, self.name, "", [stack])
         found = scan.run_rules(self.name, doc, "the stack")
         scanned = {display_path(path, scan.root) for path in scan.scanned_paths}
         kept, seen = [], set()
@@ -58,6 +59,29 @@ class StackKind(Kind):
         if scan.evidence:
             self._evidence(scan, doc, stack, scanned, kept)
         return kept
+
+    def reconsider(self, scan: Session, findings: list[Finding]) -> None:
+        """The file rules that know the stack (Rule.in_stack) look at their findings again,
+        with the model the stack's rules were judged on."""
+        doc = self._doc
+        if doc is None:
+            return
+        from ..rule import Rule
+
+        rules = {
+            rule.id: rule
+            for kind_rules in scan.rules_by_kind.values()
+            for rule in kind_rules
+            if type(rule).in_stack is not Rule.in_stack
+        }
+        wanted = [f for f in findings if f.rule_id in rules]
+        if not wanted:
+            return
+        from ..models.stack import stack_model
+
+        model = stack_model(doc)
+        for finding in wanted:
+            rules[finding.rule_id].in_stack(finding, model)
 
     def _evidence(
         self,

@@ -409,6 +409,39 @@ class Model:
                         found.append(proxy)
         return found
 
+    # where a file finding sits in the stack (Rule.in_stack)
+
+    def service_at(self, path: str, line: int) -> StackService | None:
+        """The compose service whose definition holds ``line`` of the file ``path`` (as
+        reports show paths)."""
+        for service in self.services:
+            node, doc = service.service.node, service.service.doc
+            if doc.path == path and node.line - 1 <= line <= node.end_line:
+                return service
+        return None
+
+    def services_reading(self, path: str, flag: str) -> list[StackService]:
+        """The services whose --``flag`` names the file ``path``."""
+        found = []
+        for service in self.services:
+            ref = service.files().get(flag)
+            if ref is not None and ref.doc is not None and ref.doc.path == path:
+                found.append(service)
+        return found
+
+    def proxy_at(self, path: str, line: int):
+        """The proxy written at ``line`` of ``path`` (an nginx location, a Caddy
+        reverse_proxy, a Traefik router), or None."""
+        for proxy in self.proxies():
+            if proxy.where[0] == path and proxy.where[1] == line:
+                return proxy
+        return None
+
+    def reachable(self, service: StackService) -> bool:
+        """Whether other machines reach the service: its own published port, or a proxy that
+        forwards to it."""
+        return bool(service.exposures()) or bool(self.proxies_to(service))
+
     def dockerfiles(self) -> list:
         """(Dockerfile document, build context folder): scanned Dockerfiles (their folder is
         the context) and those the compose services build."""

@@ -1,0 +1,60 @@
+"""File rules that the whole stack can prove unreachable or authenticated (Rule.in_stack):
+PF03, WEB02 and NGX15 are low when the stack shows it, and stay medium when it does not (the
+same files with the port published, or the flags on, or no stack around them)."""
+
+import shutil
+
+from conftest import FIXTURES
+
+
+def _severity(scan, root, rule_id):
+    result = scan(root, root=str(root))
+    assert result.errors == []
+    found = [f.severity for f in result.findings if f.rule_id == rule_id]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def _copy(name, tmp_path):
+    target = tmp_path / name.replace("/", "-")
+    shutil.copytree(f"{FIXTURES}/{name}", target)
+    return target
+
+
+def _edit(path, old, new):
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+
+
+def test_an_authenticated_receiver_out_of_reach_is_low(scan, tmp_path):
+    root = _copy("PF03/bad-authenticated-loopback", tmp_path)
+    assert _severity(scan, root, "PF03") == "low"
+    _edit(root / "docker-compose.yml", '"127.0.0.1:9090:9090"', '"9090:9090"')
+    assert _severity(scan, root, "PF03") == "medium"
+
+
+def test_an_unauthenticated_receiver_stays_medium(scan, tmp_path):
+    root = _copy("PF03/bad-authenticated-loopback", tmp_path)
+    (root / "prometheus" / "web.yml").write_text("tls_server_config: {}\n")
+    assert _severity(scan, root, "PF03") == "medium"
+
+
+def test_basic_auth_without_tls_on_loopback_is_low(scan, tmp_path):
+    root = _copy("WEB02/bad-loopback-only", tmp_path)
+    assert _severity(scan, root, "WEB02") == "low"
+    _edit(root / "docker-compose.yml", '"127.0.0.1:9090:9090"', '"9090:9090"')
+    assert _severity(scan, root, "WEB02") == "medium"
+
+
+def test_admin_paths_to_a_backend_without_the_flags_are_low(scan, tmp_path):
+    root = _copy("NGX15/bad-flags-off-in-stack", tmp_path)
+    assert _severity(scan, root, "NGX15") == "low"
+    # the nginx file alone: the backend is unknown
+    assert _severity(scan, root / "nginx" / "nginx.conf", "NGX15") == "medium"
+    _edit(
+        root / "docker-compose.yml",
+        "--config.file=/etc/prometheus/prometheus.yml",
+        "--config.file=/etc/prometheus/prometheus.yml\n      - --web.enable-lifecycle",
+    )
+    assert _severity(scan, root, "NGX15") == "medium"
