@@ -101,7 +101,12 @@ class PortOnAllInterfaces(Rule):
                 where = "every interface" if port.published else "a random port on every interface"
                 severity = None
                 if known or monitored:
-                    what = (program or "an exporter") if known else KNOWN_PORTS[monitored[0]]
+                    # the image says what runs; a port alone only says what usually listens there
+                    what = (
+                        (program or "an exporter")
+                        if known
+                        else f"port {monitored[0]}, {KNOWN_PORTS[monitored[0]]}'s default"
+                    )
                     message = (
                         f"service `{service.name}` ({what}) publishes {port.spec()} on {where}"
                     )

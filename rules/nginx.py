@@ -238,7 +238,8 @@ class PlainHttpProxy(Rule):
     description = (
         "A server without TLS, listening on a non-loopback address, proxies requests instead of "
         "redirecting them to https: on port 80, or to a monitoring backend or Grafana on any "
-        "port. Plain internal gateways for other services are left alone."
+        "port. Plain internal gateways for other services are left alone. Low when the nginx "
+        "service that reads the file publishes no port (only other containers reach it)."
     )
     rationale = (
         "Every request and response, credentials and query results included, crosses the "
@@ -268,6 +269,20 @@ class PlainHttpProxy(Rule):
                     "redirecting to https",
                     key_path=server.directive.path,
                 )
+
+    def in_stack(self, finding, stack):
+        """Low when the nginx that reads this file publishes no port: only other containers
+        reach it (a TLS-terminating proxy in front is where HTTPS belongs)."""
+        services = stack.services_mounting(finding.path)
+        if not services:
+            return
+        for service in services:
+            if service.host_network is not None or any(p.reachable for p in service.service.ports):
+                return
+        finding.severity = "low"
+        finding.message += (
+            f"; service `{services[0].name}` publishes no port: only other containers reach it"
+        )
 
 
 class WeakTlsProtocols(Rule):
@@ -545,7 +560,10 @@ class AllowWithoutDeny(Rule):
     title = "allow without deny"
     severity = "medium"
     kinds = KINDS
-    description = "A block has allow rules but no deny: everyone else is allowed too."
+    description = (
+        "A block has allow rules but no deny: everyone else is allowed too. `allow all` alone "
+        "says the path is public on purpose and is not reported."
+    )
     rationale = "The default is to allow; an allow list without `deny all` restricts nothing."
     fix = "End the rules with `deny all;`."
     references = (NGX_ACCESS, GIXY)
@@ -556,6 +574,8 @@ class AllowWithoutDeny(Rule):
     def check(self, doc):
         for block in _blocks(doc):
             allows = [d for d in block if d.name == "allow"]
+            if all(arg_of(d) == "all" for d in allows):
+                continue  # `allow all`: the path is public on purpose (/robots.txt, /-/healthy)
             if allows and not any(d.name == "deny" for d in block):
                 yield self.report(
                     at(doc, allows[0]),
@@ -597,8 +617,11 @@ class ReturnBypassesAccess(Rule):
     def check(self, doc):
         for server in model(doc).servers:
             for location in server.locations:
-                if location.in_if or not access_rules(location):
+                rules = access_rules(location)
+                if location.in_if or not rules:
                     continue
+                if rules[0].name == "allow" and arg_of(rules[0]) == "all":
+                    continue  # the first rule lets everyone in: the path is public on purpose
                 for directive in _returns(location.directive):
                     yield self.report(
                         at(doc, directive),
@@ -675,19 +698,38 @@ class HeaderRedefinition(Rule):
     controls = ("PGB-02",)
 
     def check(self, doc):
-        for _block, own, inherited in _header_levels(doc):
+        for block, own, inherited in _header_levels(doc):
             names = set(_header_names(own))
             dropped = [h for h in dict.fromkeys(_header_names(inherited)) if h not in names]
             if not dropped:
                 continue
             security = [h for h in dropped if h in SECURITY_HEADERS]
+            constant = _answers_a_constant(block.block)
+            message = f"add_header here drops {', '.join(security or dropped)} set above"
+            if constant:
+                message += "; the block only answers with a fixed response"
             yield self.report(
                 at(doc, own[0]),
                 own[0],
-                f"add_header here drops {', '.join(security or dropped)} set above",
-                severity=None if security else "low",
+                message,
+                severity=None if security and not constant else "low",
                 key_path=own[0].path,
             )
+
+
+_CONTENT = frozenset(
+    ("proxy_pass", "fastcgi_pass", "uwsgi_pass", "scgi_pass", "grpc_pass", "root", "alias")
+)
+
+
+def _answers_a_constant(block) -> bool:
+    """A block (a list of directives) whose answer is a `return` of a status or fixed text,
+    with nothing proxied or served from disk: no page of the service to protect."""
+    directives = list(block or ())
+    returns = [d for d in directives if d.name == "return"]
+    if not returns or any(d.name in _CONTENT or d.block is not None for d in directives):
+        return False
+    return all(len(d.args) <= 2 and not d.args[-1].startswith(("http", "$")) for d in returns)
 
 
 def _header_levels(doc):

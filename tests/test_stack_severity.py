@@ -58,3 +58,10 @@ def test_admin_paths_to_a_backend_without_the_flags_are_low(scan, tmp_path):
         "--config.file=/etc/prometheus/prometheus.yml\n      - --web.enable-lifecycle",
     )
     assert _severity(scan, root, "NGX15") == "medium"
+
+
+def test_plain_http_on_an_nginx_only_containers_reach_is_low(scan, tmp_path):
+    root = _copy("NGX04/bad-internal-behind-proxy", tmp_path)
+    assert _severity(scan, root, "NGX04") == "low"
+    _edit(root / "docker-compose.yml", 'expose:\n      - "80"', 'ports:\n      - "80:80"')
+    assert _severity(scan, root, "NGX04") == "medium"

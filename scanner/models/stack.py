@@ -437,6 +437,22 @@ class Model:
                 return proxy
         return None
 
+    def services_mounting(self, path: str) -> list[StackService]:
+        """The services that mount the scanned file ``path`` (as reports show it), or the
+        folder it is in."""
+        docs = [d for d in self.files.documents() if d.path == path]
+        if not docs:
+            return []
+        abspath = os.path.normpath(docs[0].abspath)
+        found = []
+        for service in self.services:
+            for mount in service.mounts:
+                host = mount.host
+                if host and (abspath == host or abspath.startswith(host.rstrip(os.sep) + os.sep)):
+                    found.append(service)
+                    break
+        return found
+
     def reachable(self, service: StackService) -> bool:
         """Whether other machines reach the service: its own published port, or a proxy that
         forwards to it."""
