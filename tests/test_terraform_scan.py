@@ -114,3 +114,30 @@ def test_an_argument_set_twice_is_reported(scan, tmp_path):
     write(tmp_path, {"main.tf": 'resource "a" "b" {\n  x = 1\n  x = 2\n}\n'})
     result = scan(tmp_path, root=tmp_path)
     assert [(f.line, f.column, f.rule_id) for f in result.findings] == [(3, 3, "PG002")]
+
+
+def test_module_calls_that_fan_out_at_every_level_are_bounded(scan, tmp_path):
+    # each module calls the next one twice: 2^24 module instances if every call were followed;
+    # the scan stops at its module budget and still reports the group the first path reaches
+    (tmp_path / "root").mkdir()
+    (tmp_path / "root" / "main.tf").write_text(
+        'module "a" {\n  source = "../m0"\n  port = 9090\n}\n'
+    )
+    depth = 24
+    for i in range(depth):
+        folder = tmp_path / f"m{i}"
+        folder.mkdir()
+        body = 'variable "port" {}\n'
+        if i < depth - 1:
+            for name in ("a", "b"):
+                body += f'module "{name}" {{\n  source = "../m{i + 1}"\n  port = var.port\n}}\n'
+        else:
+            body += (
+                'resource "aws_security_group" "sg" {\n  ingress {\n    from_port = var.port\n'
+                '    to_port = var.port\n    protocol = "tcp"\n'
+                '    cidr_blocks = ["0.0.0.0/0"]\n  }\n}\n'
+            )
+        (folder / "main.tf").write_text(body)
+    result = scan(tmp_path, root=str(tmp_path))
+    assert result.errors == []
+    assert [f.rule_id for f in result.findings] == ["TF01"]

@@ -19,7 +19,11 @@ import os
 import re
 
 MAX_EVAL_DEPTH = 60  # references followed through variables, locals, outputs and modules
-MAX_MODULE_DEPTH = 8
+# Module calls followed below a root: Terraform has no limit, real stacks go a handful deep;
+# every call is evaluated once per caller, so the total is bounded too (a module calling two
+# others at every level would otherwise double the work at each one).
+MAX_MODULE_DEPTH = 32
+MAX_MODULES = 512
 MAX_INSTANCES = 64  # count / for_each / dynamic elements looked at per block
 # A value bigger than this becomes UNKNOWN: locals that double a list or a string at every step
 # would otherwise grow exponentially (an HCL cousin of the YAML alias bomb).
@@ -901,6 +905,7 @@ class Loader:
         self.listdir = listdir
         self.allowed = allowed  # folder -> bool: may this module folder be read?
         self.chain: list[str] = []
+        self.made = 0  # modules built through this loader (MAX_MODULES)
 
     def files(self, folder: str) -> tuple[list[TfFile], list[TfFile]]:
         names = sorted(self.listdir(folder))
@@ -914,6 +919,9 @@ class Loader:
     def module(self, folder: str, caller=None) -> Module | None:
         if folder in self.chain or not self.allowed(folder) or len(self.chain) > MAX_MODULE_DEPTH:
             return None  # a module that calls itself, or one outside the scanned tree
+        if self.made >= MAX_MODULES:
+            return None
+        self.made += 1
         files, tfvars = self.files(folder)
         if not files:
             return None
