@@ -65,3 +65,26 @@ def test_plain_http_on_an_nginx_only_containers_reach_is_low(scan, tmp_path):
     assert _severity(scan, root, "NGX04") == "low"
     _edit(root / "docker-compose.yml", 'expose:\n      - "80"', 'ports:\n      - "80:80"')
     assert _severity(scan, root, "NGX04") == "medium"
+
+
+def test_a_failing_in_stack_hook_leaves_its_findings_and_is_an_error(tmp_path):
+    from promguard.engine import Selection, scan
+    from promguard.registry import load_rules
+    from promguard.rule import Rule
+
+    class Broken(Rule):
+        id = "ZZ01"
+        title = "a plugin rule whose stack hook fails"
+        severity = "medium"
+        kinds = ("compose",)
+
+        def check(self, doc):
+            yield self.report(doc, doc.roots[0], "found")
+
+        def in_stack(self, finding, stack):
+            raise ValueError("secret-looking text from the file")
+
+    (tmp_path / "docker-compose.yml").write_text("services:\n  a:\n    image: nginx:1.27\n")
+    result = scan([str(tmp_path)], [*load_rules(), Broken()], Selection(), root=str(tmp_path))
+    assert [f.severity for f in result.findings if f.rule_id == "ZZ01"] == ["medium"]
+    assert result.errors == ["rule ZZ01 failed on the stack: ValueError"]

@@ -80,8 +80,18 @@ class StackKind(Kind):
         from ..models.stack import stack_model
 
         model = stack_model(doc)
+        failed: set[str] = set()
         for finding in wanted:
-            rules[finding.rule_id].in_stack(finding, model)
+            if finding.rule_id in failed:
+                continue
+            try:
+                rules[finding.rule_id].in_stack(finding, model)
+            except Exception as exc:  # a broken hook leaves its findings as they were
+                failed.add(finding.rule_id)
+                # the type only: a message can quote the scanned file
+                scan.result.errors.append(
+                    f"rule {finding.rule_id} failed on the stack: {type(exc).__name__}"
+                )
 
     def _evidence(
         self,
