@@ -4,6 +4,8 @@ at the entry (one port, one volume, one environment variable) in the file that w
 
 from __future__ import annotations
 
+import re
+
 from promguard.lazy_regex import lazy
 from promguard.model import MASK, Finding
 from promguard.models.compose_services import (
@@ -101,7 +103,9 @@ class PortOnAllInterfaces(Rule):
                 where = "every interface" if port.published else "a random port on every interface"
                 severity = None
                 if known or monitored:
-                    # the image says what runs; a port alone only says what usually listens there
+                    # the image says what runs; a port alone only says what usually listens
+                    # there, and counts for medium only when the image or the service's name
+                    # says it is about monitoring (a chain node's gRPC on 9093 is not)
                     what = (
                         (program or "an exporter")
                         if known
@@ -110,12 +114,26 @@ class PortOnAllInterfaces(Rule):
                     message = (
                         f"service `{service.name}` ({what}) publishes {port.spec()} on {where}"
                     )
+                    if not known and not _MONITORING_NAME.search(_identity(service)):
+                        severity = "low"
                 else:
                     message = f"service `{service.name}` publishes {port.spec()} on {where}"
                     severity = "low"
                 yield self.report(
                     port.item.doc, port.item, message, severity=severity, fix=_loopback_fix(port)
                 )
+
+
+_MONITORING_NAME = lazy(
+    r"prom|alertmanager|pushgateway|exporter|grafana|agent|alloy|victoria|thanos|mimir|"
+    r"cortex|loki|monitor|metrics",
+    re.I,
+)
+
+
+def _identity(service) -> str:
+    image = service.image.value if service.image is not None else ""
+    return f"{service.name} {image}"
 
 
 def _loopback_fix(port) -> str:

@@ -124,15 +124,21 @@ class ExposedWithoutAuth(Rule):
             "web config with basic_auth_users or client certificates, no authenticating proxy"
         )
         severity = None
-        if risky:
+        # the admin API and the write receivers change data: critical; the lifecycle endpoints
+        # stop the server or make it re-read its files: the rule's own severity
+        changes = [s for s in risky if s.name != "web.enable-lifecycle"]
+        if changes:
+            names = ", ".join(f"--{s.name}" for s in changes)
+            message += f"; with {names} anyone who reaches it can delete or write its data"
+            severity = "critical"
+        elif risky:
             names = ", ".join(
                 "Prometheus 1.x's lifecycle endpoints"
                 if s.value == ALWAYS_ON_BEFORE_2
                 else f"--{s.name}"
                 for s in risky
             )
-            message += f"; with {names} anyone who reaches it can change or stop it"
-            severity = "critical"
+            message += f"; with {names} anyone who reaches it can shut it down"
         finding = self.report(item.doc, item, message, severity=severity, fix=_fix(exposure))
         return relate(
             finding,
@@ -150,7 +156,8 @@ class PrometheusExposed(ExposedWithoutAuth):
         "A Prometheus service publishes its port on a non-loopback address (or runs on the "
         "host's network), its --web.config.file asks for no credentials, and no nginx "
         "location, Caddy site or Traefik router with authentication fronts it. Critical when "
-        "--web.enable-admin-api, --web.enable-lifecycle or a write receiver is on."
+        "--web.enable-admin-api or a write receiver is on (anyone then deletes or writes "
+        "data); the lifecycle endpoints alone (shut down, reload) leave it high."
     )
     rationale = (
         "Anyone who reaches the port reads every series and label (internal host names, "

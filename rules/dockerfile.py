@@ -49,7 +49,9 @@ class FinalStageRoot(Rule):
     description = (
         "The final stage's last USER is root or 0, or there is no USER and the base image runs "
         "as root. Bases known to run unprivileged (prom/*, grafana, oauth2-proxy, bitnami) are "
-        "not reported; unknown bases are not guessed."
+        "not reported; unknown bases are not guessed. Low when the ENTRYPOINT or CMD switches "
+        "user (gosu, su-exec, setpriv ...) or the base is an official image whose entrypoint "
+        "does (postgres, mysql, redis, nginx ...)."
     )
     rationale = (
         "A process running as root turns any code-execution bug into root inside the container, "
@@ -83,12 +85,46 @@ class FinalStageRoot(Rule):
         base = known_base(chain[-1])
         if base is not None and base.default_user == "root":
             anchor = stage.instructions[0]
+            name = base.repository or chain[-1].base
+            drop = _drops_privileges(stage, base)
+            message = f"no USER, and the base image {name} runs as root"
+            if drop:
+                message += f"; {drop}, so root is only what starts it"
             yield self.report(
                 doc,
                 anchor,
-                f"no USER, and the base image {base.repository or chain[-1].base} runs as root",
+                message,
                 key_path=anchor.path,
+                severity="low" if drop else None,
             )
+
+
+# Official images whose entrypoint starts the service as its own user (the database images
+# through gosu, nginx and httpd with unprivileged workers).
+_SELF_DROPPING = frozenset(
+    ("postgres", "mysql", "mariadb", "redis", "mongo", "rabbitmq", "nginx", "httpd", "memcached")
+)
+_DROP_COMMANDS = lazy(
+    r"(^|[\s/\"'\[,])(gosu|su-exec|setpriv|s6-setuidgid|chpst|runuser)\b|\bsu\s+(-s\s+\S+\s+)?\w+\s+-c\b"
+    r"|--userspec"
+)
+
+
+def _drops_privileges(stage, base) -> str:
+    """How the final stage starts its service as another user, if it says: its ENTRYPOINT or
+    CMD runs gosu, su-exec, setpriv ..., or the base is an official image whose entrypoint
+    does (postgres, redis, nginx ...)."""
+    for keyword in ("ENTRYPOINT", "CMD"):
+        instruction = stage.last(keyword)
+        text = " ".join(a.text or "" for a in instruction.args) if instruction else ""
+        if _DROP_COMMANDS.search(text):
+            return f"its {keyword} switches to another user"
+    repository = base.repository or ""
+    official = base.registry in (None, "docker.io") and "/" not in repository
+    apache_php = repository == "php" and "apache" in (base.tag or "")
+    if official and (repository in _SELF_DROPPING or apache_php):
+        return f"the {repository} image's entrypoint starts the service as its own user"
+    return ""
 
 
 class UnpinnedBase(Rule):
@@ -193,20 +229,32 @@ class SecretInEnvOrArg(Rule):
 
     def check(self, doc):
         dockerfile = _dockerfile(doc)
-        for instruction in dockerfile.instructions if dockerfile is not None else ():
+        if dockerfile is None:
+            return
+        final = dockerfile.final
+        shipped = {id(s) for s in dockerfile.ancestry(final)} if final is not None else set()
+        for instruction in dockerfile.instructions:
             if instruction.keyword not in ("ENV", "ARG"):
                 continue
+            stage = _stage_of(dockerfile, instruction)
             for arg in instruction.args:
                 if not arg.key or not secret_name(arg.key):
                     continue
                 if arg.key.upper().startswith(OWN_RULES_PREFIXES):
                     continue  # GRF02 and O2P02 know those programs' settings
                 finding = self._judge(instruction.keyword, arg)
-                if finding is not None:
-                    message, severity = finding
-                    yield self.report(
-                        doc, arg, message, severity=severity, key_path=instruction.path
+                if finding is None:
+                    continue
+                message, severity = finding
+                if stage is not None and id(stage) not in shipped:
+                    label = stage.name or str(stage.index)
+                    message = (
+                        f"{instruction.keyword} {arg.key} is a secret of build stage `{label}`: "
+                        "the build cache and that stage's layers keep it, the final image does "
+                        "not inherit it"
                     )
+                    severity = "low"
+                yield self.report(doc, arg, message, severity=severity, key_path=instruction.path)
 
     @staticmethod
     def _judge(keyword: str, arg):
@@ -226,6 +274,13 @@ class SecretInEnvOrArg(Rule):
         if looks_secret(arg.key, value):
             return f"{keyword} {arg.key}={MASK} bakes a secret into the image", None
         return None
+
+
+def _stage_of(dockerfile, instruction):
+    for stage in dockerfile.stages:
+        if any(i is instruction for i in stage.instructions):
+            return stage
+    return None  # an ARG before the first FROM: a build argument of every stage
 
 
 class PipeToShell(Rule):

@@ -221,12 +221,27 @@ class BasicAuthWithoutTls(Rule):
 
 
 def _redirects_to_https(server) -> bool:
+    """The server sends every plain request to https: a `return`/`rewrite` to https:// at the
+    server level, or one inside `if ($scheme = http)` (`!= https`, `$https = ""`), which nginx
+    runs before it picks a location (included files count: they are spliced in)."""
     for directive in server.directive.block or ():
-        if directive.name == "return" and any(a.startswith("https://") for a in directive.args):
+        if _to_https(directive):
             return True
-        if directive.name == "rewrite" and any(a.startswith("https://") for a in directive.args):
-            return True
+        if directive.name == "if" and _plain_scheme_test(directive.args):
+            if any(_to_https(inner) for inner in directive.block or ()):
+                return True
     return False
+
+
+def _to_https(directive) -> bool:
+    return directive.name in ("return", "rewrite") and any(
+        a.startswith("https://") for a in directive.args
+    )
+
+
+def _plain_scheme_test(args) -> bool:
+    test = " ".join(args).replace(" ", "").strip("()").lower()
+    return test in ("$scheme=http", "$scheme!=https", '$scheme="http"', '$https=""', "!$https")
 
 
 class PlainHttpProxy(Rule):

@@ -38,6 +38,21 @@ class PrometheusAdminApi(FlagRule):
     cwe = ("CWE-306",)
     controls = ("PGB-09",)
 
+    def in_stack(self, finding, stack):
+        """Low when the stack shows the Prometheus asks every client for credentials: only
+        those who have them (or a page their browser opens: no CSRF protection) can delete."""
+        service = stack.service_at(finding.path, finding.line)
+        if service is None or service.program != "prometheus":
+            return
+        auth = service.authentication()
+        if auth is None:
+            return
+        finding.severity = "low"
+        finding.message = finding.message.replace(
+            "anyone who reaches the port", f"whoever passes its {auth}"
+        )
+        finding.message += " (the API has no CSRF protection: deny /api/v1/admin/ at the proxy)"
+
 
 class PrometheusLifecycle(FlagRule):
     id = "PF02"

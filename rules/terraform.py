@@ -43,6 +43,11 @@ from .common import PLACEHOLDER_NOTE, url_carries_secret
 _HAS_LOGIN_NAME = lazy(r"grafana|oauth2-proxy", re.I)
 
 
+# node_exporter, mysqld_exporter, postgres_exporter: metrics to read, nothing to probe or
+# change (blackbox and snmp exporters probe what a request names; they stay high).
+_READ_ONLY_EXPORTERS = frozenset(("9100", "9104", "9187"))
+
+
 class _Opening:
     """One ingress rule, whatever resource wrote it: ports, protocol, sources, and where."""
 
@@ -216,7 +221,8 @@ class OpenMonitoringPort(Rule):
         "the resource says it is about monitoring (name, description, tags), since other web "
         "applications use them too. Port ranges are checked as ranges; values are followed "
         "through variables, tfvars, locals and module inputs; a list of specific networks is "
-        "fine."
+        "fine. Medium when only the ports of read-only exporters are opened (9100 "
+        "node_exporter, 9104 mysqld_exporter, 9187 postgres_exporter), as XF04 rates them."
     )
     rationale = (
         "Prometheus, Alertmanager, Pushgateway and the exporters have no login unless a web "
@@ -252,12 +258,15 @@ class OpenMonitoringPort(Rule):
                     entry = merged.setdefault(key, [where, world, [], opening.instance.address])
                     entry[2].extend(p for p in ports if p not in entry[2])
             for where, world, ports, address in merged.values():
+                # exporters of host metrics answer reads only: medium, as XF04 rates them
+                read_only = all(p.split(" ", 1)[0] in _READ_ONLY_EXPORTERS for p in ports)
                 yield finding(
                     self,
                     where,
                     f"`{address}` opens {join_ports(_port_order(ports))} to {world.text()}",
                     val=world,
                     key_path=address,
+                    severity="medium" if read_only else None,
                 )
             yield from self._docker(module)
 

@@ -76,6 +76,15 @@ class PlaintextPassword(Rule):
 
     def check(self, doc):
         for user, value in _passwords(doc):
+            if value.is_null or not value.text.strip():
+                yield self.report(
+                    doc,
+                    user,
+                    f"user `{user.text}` has no password hash: every login as it fails (a file "
+                    "a script fills in later, or a mistake)",
+                    severity="low",
+                )
+                continue
             if not _BCRYPT.match(value.text):
                 yield self.report(
                     doc,

@@ -21,6 +21,8 @@ PLACEHOLDERS = [
     "{{ .Values.token }}",
     "put-your-token-here",
     "https://hooks.slack.com/services/<webhook-id>",
+    "BOT_TOKEN",
+    "CLIENT_SECRET",
 ]
 SECRETS = [
     "admin",
@@ -31,6 +33,8 @@ SECRETS = [
     "mysql-pass",
     "https://hooks.slack.com/services/T0AAAAAA1/B0BBBBBB2/abcdefghijklmnop1234",
     "https://user:hunter2@example.com/",
+    "PASSWORD",
+    "S3CR3T_TOKEN",
 ]
 
 
@@ -89,3 +93,10 @@ scrape_configs:
 """
     found = _severities(scan, tmp_path, "prometheus.yml", prometheus)
     assert found[("PROM02", 3)] == "low" and found[("PROM02", 6)] == "medium"
+
+
+def test_names_that_say_where_a_key_is_are_not_secret_names():
+    from promguard.models.secrets import secret_name
+
+    assert not secret_name("PATH_TO_PRIVATE_KEY")
+    assert secret_name("SSH_PRIVATE_KEY") and secret_name("DB_PASSWORD")

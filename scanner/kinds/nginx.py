@@ -19,6 +19,8 @@ _SITES = ("sites-available", "sites-enabled")
 _FOLDERS = ("nginx", "conf.d", *_SITES)
 _BLOCKS = lazy(rb"^\s*(http|server|events|upstream\s+\S+|location\s+[^{;]+)\s*\{", re.MULTILINE)
 _FIX = "Fix the nginx syntax at the reported line (`nginx -t` agrees)."
+# ModSecurity's directives (SecRuleEngine, SecRule ...) in a .conf under nginx/: not nginx's.
+_MODSECURITY = lazy(r"^\s*Sec[A-Z][A-Za-z]+\s", re.MULTILINE)
 
 
 class NginxKind(Kind):
@@ -51,9 +53,14 @@ class NginxKind(Kind):
         skipped."""
         from ..parsers.nginx import NginxError
 
+        if _MODSECURITY.search(text) and "{" not in text:
+            return None  # a ModSecurity rules file beside nginx's, not nginx's syntax
         try:
             config = self._parse(scan, file.abspath, text)
         except NginxError as exc:
+            if "{{" in text and "}}" in text:
+                file.kind = "template"  # a Go or Jinja template of a config: not the config
+                return None
             if not by_content:
                 file.problem(scan.PARSE_ERROR, exc.message, exc.line, exc.column, fix=_FIX)
             return None

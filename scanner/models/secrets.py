@@ -15,7 +15,9 @@ SECRET_NAME = lazy(
 # Names of identifiers next to secrets: AWS_ACCESS_KEY_ID and MINIO_ACCESS_KEY name a key, the
 # secret is AWS_SECRET_ACCESS_KEY / MINIO_SECRET_KEY.
 _NOT_A_SECRET_NAME = lazy(
-    r"(_FILE|_PATH|_DIR|_LENGTH|_ENABLED|_HEADER|_NAME|_USER|_ID|^MINIO_ACCESS_KEY)$", re.I
+    r"(_FILE|_PATH|_DIR|_LENGTH|_ENABLED|_HEADER|_NAME|_USER|_ID|^MINIO_ACCESS_KEY)$"
+    r"|(^|_)(PATH|FILE|DIR)_",  # PATH_TO_PRIVATE_KEY, KEY_FILE_NAME: where a key is, not the key
+    re.I,
 )
 # Programs with rules of their own for their settings (GRF02, O2P02).
 OWN_RULES_PREFIXES = ("GF_", "OAUTH2_PROXY_")
@@ -32,6 +34,8 @@ _FILL_IN = lazy(
     re.I,
 )
 _MY_CAMEL = lazy(r"^My[A-Z][A-Za-z]*(?:Token|Password|Secret|Key|Pass)$")
+# A name in capitals that says what goes there (TELEGRAM_TOKEN: BOT_TOKEN, API_KEY, DB_PASSWORD).
+_CAPS_NAME = lazy(r"^[A-Z]+(?:_[A-Z]+)*_(?:TOKEN|KEY|SECRET|PASSWORD|PASSWD|PASS|APIKEY)$")
 
 
 def secret_name(name: str) -> bool:
@@ -55,7 +59,7 @@ def placeholder(value: str) -> bool:
     value = value.strip()
     if not value:
         return False
-    if _FILL_IN.match(value) or _MY_CAMEL.match(value):
+    if _FILL_IN.match(value) or _MY_CAMEL.match(value) or _CAPS_NAME.match(value):
         return True
     if "://" not in value:
         return False
