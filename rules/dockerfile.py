@@ -122,7 +122,9 @@ def _drops_privileges(stage, base) -> str:
     repository = base.repository or ""
     official = base.registry in (None, "docker.io") and "/" not in repository
     apache_php = repository == "php" and "apache" in (base.tag or "")
-    if official and (repository in _SELF_DROPPING or apache_php):
+    if official and (repository in ("nginx", "httpd") or apache_php):
+        return f"the {repository} image serves requests from unprivileged worker processes"
+    if official and repository in _SELF_DROPPING:
         return f"the {repository} image's entrypoint starts the service as its own user"
     return ""
 
