@@ -676,12 +676,14 @@ class LiteralSecret(Rule):
                     )
                 elif has_userinfo_password(item.value):
                     # DATA_SOURCE_NAME=postgresql://user:password@db/... (exporters read these)
-                    yield self.report(
-                        item.doc,
-                        item,
-                        f"service `{service.name}` puts a password in the URL in {name} "
-                        f"({masked_url(item.value)})",
+                    filler = placeholder(item.value)
+                    message = (
+                        f"service `{service.name}` sets {name} to a URL with {PLACEHOLDER_NOTE}"
+                        if filler
+                        else f"service `{service.name}` puts a password in the URL in {name} "
+                        f"({masked_url(item.value)})"
                     )
+                    yield self.report(item.doc, item, message, severity="low" if filler else None)
             if program == "oauth2-proxy":
                 continue
             yield from self._flags(service, program)

@@ -439,3 +439,19 @@ def test_include_inside_map_is_read_as_entries():
     fs = {"/r/nginx/bad.map": "a { }\n"}
     config = parse("map $a $b { include bad.map; }", "/r/nginx/n.conf", read=files(fs), root="/r")
     assert [p.kind for p in config.problems] == ["syntax"]
+
+
+def test_modsecurity_rules_and_templates_beside_nginx_are_not_nginx(scan, tmp_path):
+    folder = tmp_path / "nginx"
+    folder.mkdir()
+    (folder / "modsecurity.conf").write_text(
+        "SecRuleEngine On\nSecRequestBodyAccess On\n"
+        'SecRule REQUEST_HEADERS:Content-Type "^(?:application(?:/soap\\+|/)|text/)xml" '
+        '"id:200000,phase:1,t:none,t:lowercase,pass,nolog,ctl:requestBodyProcessor=XML"\n'
+    )
+    (folder / "nginx.conf").write_text(
+        'worker_processes {{ .Env.WORKERS | default "4" }};\nevents {}\n'
+    )
+    result = scan(tmp_path, root=str(tmp_path))
+    assert result.findings == [] and result.errors == []
+    assert result.not_checked == {"template": 1}

@@ -65,6 +65,7 @@ services:
     environment:
       MYSQL_PASSWORD: your-password
       API_TOKEN: s3cr3tP4ss
+      DATA_SOURCE_NAME: postgresql://exporter:your_exporter_password@YOUR_DB_HOST:5432/postgres
   grafana:
     image: grafana/grafana:11.2.0
     environment:
@@ -77,8 +78,9 @@ services:
 """
     found = _severities(scan, tmp_path, "docker-compose.yml", compose)
     assert found[("DC13", 5)] == "low" and found[("DC13", 6)] == "high"
-    assert found[("GRF02", 10)] == "low"
-    assert found[("O2P02", 14)] == "low" and found[("O2P02", 15)] == "high"
+    assert found[("DC13", 7)] == "low"
+    assert found[("GRF02", 11)] == "low"
+    assert found[("O2P02", 15)] == "low" and found[("O2P02", 16)] == "high"
     dockerfile = "FROM alpine:3.20\nENV API_TOKEN=<api-token>\nENV DB_PASSWORD=hunter2hunter2\n"
     found = _severities(scan, tmp_path, "Dockerfile", dockerfile)
     assert found[("DF04", 2)] == "low" and found[("DF04", 3)] == "high"

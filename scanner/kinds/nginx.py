@@ -53,7 +53,7 @@ class NginxKind(Kind):
         skipped."""
         from ..parsers.nginx import NginxError
 
-        if _MODSECURITY.search(text) and "{" not in text:
+        if _MODSECURITY.search(text) and not _BLOCKS.search(text.encode("utf-8", "replace")):
             return None  # a ModSecurity rules file beside nginx's, not nginx's syntax
         try:
             config = self._parse(scan, file.abspath, text)
