@@ -161,9 +161,10 @@ def secret_findings(rule, doc, schema, program: str, no_twin_fix: str, skip=None
                 )
 
 
-def unexpanded_findings(rule, doc, program: str, skip=None):
+def unexpanded_findings(rule, doc, program: str, skip=None, severity_of=None):
     """PROM03/AM02: ${VAR} that the program sends as written. ``skip(path)`` names the places
-    where the program does expand, or where $ means something else."""
+    where the program does expand, or where $ means something else; ``severity_of(path)`` what
+    the literal text costs there (None: the rule's severity)."""
     from promguard.parsers.yaml_tree import scalars
 
     for root in doc.mappings():
@@ -177,6 +178,7 @@ def unexpanded_findings(rule, doc, program: str, skip=None):
                     doc,
                     value,
                     f"{shown} in `{value.path}` is not expanded: {program} uses the literal text",
+                    severity=severity_of(value.path) if severity_of is not None else None,
                 )
 
 

@@ -362,7 +362,8 @@ class SensitiveHostPath(Rule):
         "writable folder inside them is high when the host runs code or logs users in from it "
         "(cron, systemd, ssh, sudoers, /usr/bin, a user's dotfiles), low when it is one "
         "application's own (/etc/pihole, /usr/share/appdata/...) or a file that names the host "
-        "(/etc/hostname); a user's data folder under /home is not reported."
+        "(/etc/hostname); a user's data folder under /home is not reported. A writable system "
+        "folder is medium, not high, when the container runs as a user other than root."
     )
     rationale = (
         "A writable mount of a system folder lets a compromised container change the host "
@@ -392,12 +393,32 @@ class SensitiveHostPath(Rule):
                 if risk == "low" and not volume.read_only:
                     mode += ": an application's own folder or a file naming the host, not one "
                     mode += "the host runs or logs in with"
+                severity = "low" if volume.read_only or risk == "low" else None
+                runs_as = _unprivileged_user(service)
+                if severity is None and runs_as:
+                    # what root could change on the host, this user mostly cannot
+                    mode += f"; the container runs as {runs_as}, not root"
+                    severity = "medium"
                 yield self.report(
                     volume.item.doc,
                     volume.item,
                     f"service `{service.name}` mounts the host's {source} ({mode})",
-                    severity="low" if volume.read_only or risk == "low" else None,
+                    severity=severity,
                 )
+
+
+def _unprivileged_user(service) -> str | None:
+    """The user the container runs as when it is known not to be root: `user:` or the
+    image's own USER."""
+    user = service.field("user")
+    if user is not None and user.literal:
+        name = user.value.strip().split(":")[0]
+        return None if name in ("", "root", "0") else name
+    if user is not None:
+        return None  # set where it is deployed: unknown
+    image = image_of(service)
+    default = image.default_user if image is not None else None
+    return default if default not in (None, "root", "0") else None
 
 
 _UNCONFINED = (

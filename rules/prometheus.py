@@ -61,6 +61,19 @@ def _jobs(root: Mapping):
                 yield job
 
 
+def _static_hosts(client: Mapping) -> list[str]:
+    """The targets of a client's static_configs; empty when it also discovers others."""
+    if any(k.endswith("_sd_configs") for k in client.keys()):
+        return []
+    hosts: list[str] = []
+    static = client.get("static_configs")
+    for group in static if isinstance(static, Sequence) else ():
+        targets = group.get("targets") if isinstance(group, Mapping) else None
+        if isinstance(targets, Sequence):
+            hosts += [t.text for t in targets if isinstance(t, Scalar)]
+    return hosts
+
+
 def _job_of(root: Mapping, path: str):
     match = re.match(r"scrape_configs\[(\d+)\]", path)
     jobs = root.get("scrape_configs")
@@ -181,7 +194,9 @@ class UnexpandedVariable(Rule):
     description = (
         "A value contains `${VAR}` or `$VAR`. Prometheus expands environment variables only in "
         "`global.external_labels` (always since 3.0; with --enable-feature=expand-external-labels "
-        "before). Everywhere else the text is used as written."
+        "before). Everywhere else the text is used as written. High where that sends a wrong "
+        "credential or loses data (remote write and read, alerting); medium for a scrape job's "
+        "credential (the target refuses it); low for a target or label (the target shows down)."
     )
     rationale = (
         "The configuration looks as if a secret or URL comes from the environment, but Prometheus "
@@ -197,7 +212,25 @@ class UnexpandedVariable(Rule):
     controls = ("PGB-10",)
 
     def check(self, doc):
-        return unexpanded_findings(self, doc, "Prometheus", skip=_expanded_or_regex)
+        return unexpanded_findings(
+            self, doc, "Prometheus", skip=_expanded_or_regex, severity_of=_unexpanded_cost
+        )
+
+
+_SCRAPE_TARGETS = re.compile(r"^scrape_configs\[\d+\]\.(static_configs|file_sd_configs)\b")
+_SCRAPE_JOB = re.compile(r"^scrape_configs\[\d+\]\.")
+
+
+def _unexpanded_cost(path: str) -> str | None:
+    """A target or label of a scrape job fails visibly (the target is down, up == 0): low; a
+    scrape job's credential fails closed (the target answers 401): medium; remote write,
+    remote read and alerting keep high (alerts or data go missing, or a request goes out
+    with the wrong credential)."""
+    if _SCRAPE_TARGETS.match(path):
+        return "low"
+    if _SCRAPE_JOB.match(path):
+        return "medium"
+    return None
 
 
 def _expanded_or_regex(path: str) -> bool:
@@ -326,7 +359,9 @@ class CredentialsOverHttp(Rule):
     description = (
         "A scrape job, an Alertmanager client or a remote write/read endpoint has basic_auth, "
         "authorization, oauth2 or a bearer token, but talks plain HTTP to a host that is not "
-        "loopback (scrape `scheme` defaults to http)."
+        "loopback (scrape `scheme` defaults to http). Low when every target is a service of "
+        "the Prometheus's own compose project (the credentials stay on the host's container "
+        "network)."
     )
     rationale = (
         "Credentials sent over HTTP can be read by anyone on the network path and replayed "
@@ -375,6 +410,35 @@ class CredentialsOverHttp(Rule):
             anchor,
             f"{what} sends {credential} credentials over plain HTTP ({said})",
         )
+
+    def in_stack(self, finding, stack):
+        """Low when every target of the client is a service of the Prometheus's own compose
+        project: the credentials cross the Docker network on this host, not the wire."""
+        services = stack.services_reading(finding.path, "config.file")
+        if len(services) != 1:
+            return
+        service = services[0]
+        ref = service.files().get("config.file")
+        for root in ref.doc.mappings() if ref is not None and ref.doc is not None else ():
+            clients = list(_jobs(root))
+            alerting = root.get("alerting")
+            managers = alerting.get("alertmanagers") if isinstance(alerting, Mapping) else None
+            clients += [m for m in managers or () if isinstance(m, Mapping)]
+            for client in clients:
+                if not client.line <= finding.line <= client.end_line:
+                    continue
+                hosts = _static_hosts(client)
+                local = hosts and all(
+                    is_loopback(h) or stack.resolve(h.rsplit(":", 1)[0], None, service.project)
+                    for h in hosts
+                )
+                if local:
+                    finding.severity = "low"
+                    finding.message += (
+                        "; every target is a service of the same compose project, so the "
+                        "credentials stay on this host's container network"
+                    )
+                return
 
     @staticmethod
     def _remote_targets(client: Mapping) -> bool:

@@ -44,8 +44,9 @@ _HAS_LOGIN_NAME = lazy(r"grafana|oauth2-proxy", re.I)
 
 
 # node_exporter, mysqld_exporter, postgres_exporter: metrics to read, nothing to probe or
-# change (blackbox and snmp exporters probe what a request names; they stay high).
-_READ_ONLY_EXPORTERS = frozenset(("9100", "9104", "9187"))
+# change (blackbox and snmp exporters probe what a request names; they stay high); Grafana
+# asks for a login of its own.
+_READ_ONLY_EXPORTERS = frozenset(("9100", "9104", "9187", "3000"))  # and Grafana's own login
 
 
 class _Opening:
@@ -221,8 +222,9 @@ class OpenMonitoringPort(Rule):
         "the resource says it is about monitoring (name, description, tags), since other web "
         "applications use them too. Port ranges are checked as ranges; values are followed "
         "through variables, tfvars, locals and module inputs; a list of specific networks is "
-        "fine. Medium when only the ports of read-only exporters are opened (9100 "
-        "node_exporter, 9104 mysqld_exporter, 9187 postgres_exporter), as XF04 rates them."
+        "fine. Medium when only the ports of read-only exporters (9100 node_exporter, 9104 "
+        "mysqld_exporter, 9187 postgres_exporter, as XF04 rates them) or Grafana's 3000, which "
+        "asks for a login, are opened."
     )
     rationale = (
         "Prometheus, Alertmanager, Pushgateway and the exporters have no login unless a web "

@@ -88,3 +88,38 @@ def test_a_failing_in_stack_hook_leaves_its_findings_and_is_an_error(tmp_path):
     result = scan([str(tmp_path)], [*load_rules(), Broken()], Selection(), root=str(tmp_path))
     assert [f.severity for f in result.findings if f.rule_id == "ZZ01"] == ["medium"]
     assert result.errors == ["rule ZZ01 failed on the stack: ValueError"]
+
+
+def test_credentials_to_services_of_the_same_project_are_low(scan, tmp_path):
+    root = _copy("PROM06/bad-compose-internal-targets", tmp_path)
+    result = scan(root, root=str(root))
+    assert {f.severity for f in result.findings if f.rule_id == "PROM06"} == {"low"}
+    _edit(root / "prometheus" / "prometheus.yml", "node-exporter:9100", "10.0.4.7:9100")
+    result = scan(root, root=str(root))
+    assert sorted(f.severity for f in result.findings if f.rule_id == "PROM06") == [
+        "low",
+        "medium",
+    ]
+
+
+def test_a_writable_host_mount_is_medium_for_a_container_that_is_not_root(scan, tmp_path):
+    compose = tmp_path / "docker-compose.yml"
+    compose.write_text(
+        "services:\n  node:\n    image: prom/node-exporter:v1.9.1\n    volumes:\n"
+        "      - /proc:/host/proc\n  agent:\n    image: debian:12.5\n    volumes:\n"
+        "      - /proc:/host/proc\n"
+    )
+    found = {f.line: f.severity for f in scan(tmp_path).findings if f.rule_id == "DC07"}
+    assert found == {5: "medium", 9: "high"}  # node_exporter runs as nobody
+
+
+def test_an_unexpanded_variable_costs_what_its_field_does(scan, tmp_path):
+    (tmp_path / "prometheus.yml").write_text(
+        "scrape_configs:\n  - job_name: app\n    basic_auth:\n      username: u\n"
+        "      password: ${APP_PASSWORD}\n    static_configs:\n"
+        "      - targets: ['app:${APP_PORT}']\nremote_write:\n"
+        "  - url: https://metrics.example.com/api/v1/write\n    basic_auth:\n"
+        "      username: u\n      password: ${REMOTE_PASSWORD}\n"
+    )
+    found = {f.line: f.severity for f in scan(tmp_path).findings if f.rule_id == "PROM03"}
+    assert found == {5: "medium", 7: "low", 12: "high"}
