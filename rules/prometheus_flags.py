@@ -85,7 +85,8 @@ class WriteReceiver(Rule):
     description = (
         "Prometheus runs with --web.enable-remote-write-receiver, --web.enable-otlp-receiver, or "
         "the remote-write-receiver / otlp-write-receiver feature flags. Low when the stack shows "
-        "its web config asks for credentials and it is not published to other machines."
+        "it is not published to other machines and asks for credentials: in its web config, or "
+        "in every proxy in front of it."
     )
     rationale = (
         "Anyone who reaches the port can then write arbitrary series: forge the metrics alerts "
@@ -125,15 +126,24 @@ class WriteReceiver(Rule):
         service = stack.service_at(finding.path, finding.line)
         if service is None or service.program != "prometheus":
             return
+        if service.exposures():
+            return
+        proxies = stack.proxies_to(service)
+        if any(not proxy.protected for proxy in proxies):
+            return
         auth = service.authentication()
-        if auth is None or service.exposures():
-            return
-        if any(not proxy.protected for proxy in stack.proxies_to(service)):
-            return
+        if auth is None and not proxies:
+            return  # unpublished, but any container on its network writes to it
         finding.severity = "low"
-        finding.message += (
-            f"; the stack shows it asks for {auth} and is not published to other machines"
-        )
+        if auth is not None:
+            finding.message += (
+                f"; the stack shows it asks for {auth} and is not published to other machines"
+            )
+        else:
+            finding.message += (
+                "; the stack shows it is not published, and the proxies in front of it ask "
+                "for credentials"
+            )
 
 
 class CorsAnyOrigin(Rule):

@@ -123,3 +123,27 @@ def test_an_unexpanded_variable_costs_what_its_field_does(scan, tmp_path):
     )
     found = {f.line: f.severity for f in scan(tmp_path).findings if f.rule_id == "PROM03"}
     assert found == {5: "medium", 7: "low", 12: "high"}
+
+
+def test_a_receiver_only_an_authenticating_proxy_reaches_is_low(scan, tmp_path):
+    (tmp_path / "docker-compose.yml").write_text(
+        """\
+services:
+  traefik:
+    image: traefik:v3.1.2
+    command: ["--providers.docker.exposedbydefault=false", "--entrypoints.websecure.address=:443"]
+    ports: ["443:443"]
+  prometheus:
+    image: prom/prometheus:v3.5.0
+    command: ["--web.enable-remote-write-receiver"]
+    labels:
+      - traefik.enable=true
+      - traefik.http.routers.p.rule=Host(`prometheus.example.com`)
+      - traefik.http.routers.p.tls=true
+      - traefik.http.routers.p.middlewares=auth
+      - traefik.http.middlewares.auth.basicauth.users=ops:$$2y$$05$$abcdefghijklmnopqrstuv
+"""
+    )
+    assert _severity(scan, tmp_path, "PF03") == "low"
+    _edit(tmp_path / "docker-compose.yml", "      - traefik.http.routers.p.middlewares=auth\n", "")
+    assert _severity(scan, tmp_path, "PF03") == "medium"
