@@ -300,7 +300,10 @@ class OpenMonitoringPort(Rule):
                     if program in ("grafana", "cadvisor", "oauth2-proxy"):
                         label = label or SHARED_PORTS.get(internal)
                     if label is None and program in ("prometheus", "alertmanager", "pushgateway"):
-                        label = program
+                        # another port of the program's image serves it only when its command
+                        # moves the listen address there; otherwise nothing listens on it
+                        if internal in _listen_ports(instance):
+                            label = program
                     if label is None:
                         continue
                     where = at_attribute(port, "external") or at_attribute(port, "internal")
@@ -310,9 +313,24 @@ class OpenMonitoringPort(Rule):
                         f"`{instance.address}` publishes container port {internal} ({label}) "
                         "on all host interfaces",
                         key_path=instance.address,
+                        severity="medium" if str(internal) in _READ_ONLY_EXPORTERS else None,
                         fix='Set `ip = "127.0.0.1"` in the ports block, or publish it only '
                         "behind an authenticating proxy.",
                     )
+
+
+def _listen_ports(instance) -> set[int]:
+    """The ports a docker_container's command gives --web.listen-address."""
+    command = instance.get("command")
+    words = command.value if command is not None and isinstance(command.value, list) else []
+    found = set()
+    for word in words:
+        text = str(getattr(word, "value", word))
+        if text.startswith("--web.listen-address="):
+            port = text.rpartition(":")[2]
+            if port.isdigit() and len(port) <= 5:
+                found.add(int(port))
+    return found
 
 
 def _port_order(ports: list[str]) -> list[str]:
