@@ -423,7 +423,8 @@ class CredentialsOverHttp(Rule):
             clients = list(_jobs(root))
             alerting = root.get("alerting")
             managers = alerting.get("alertmanagers") if isinstance(alerting, Mapping) else None
-            clients += [m for m in managers or () if isinstance(m, Mapping)]
+            if isinstance(managers, Sequence):
+                clients += [m for m in managers if isinstance(m, Mapping)]
             for client in clients:
                 if not client.line <= finding.line <= client.end_line:
                     continue

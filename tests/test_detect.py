@@ -153,3 +153,18 @@ def test_the_pre_commit_hook_passes_every_kind_promguard_reads(path):
     assert re.search(hook["files"], path)
     name_kind = kind_by_name(path)
     assert name_kind is not None or path.endswith((".yml", ".yaml", ".conf", ".toml"))
+
+
+def test_templates_of_configs_are_counted_as_not_checked(tmp_path):
+    from promguard.engine import Selection, scan
+    from promguard.registry import load_rules
+
+    (tmp_path / "alertmanager.yml.j2").write_text(
+        'global:\n  smtp_auth_password: "{{ vault_smtp_password }}"\n'
+    )
+    (tmp_path / "docker-compose.yml.tmpl").write_text("services: {{ .Services }}\n")
+    (tmp_path / "_helpers.tpl").write_text('{{- define "chart.name" -}}x{{- end -}}\n')
+    result = scan([str(tmp_path)], load_rules(), Selection(), root=str(tmp_path))
+    assert result.findings == [] and result.errors == []
+    # a template of a config promguard reads is said to be there; a Helm helper is not one
+    assert result.not_checked == {"template": 2} and result.files_scanned == 0
