@@ -989,7 +989,9 @@ class BrokenInclude(Rule):
         "An include names a file that is missing, unreadable, outside the scanned folder, part "
         "of a loop, or nested too deep. What it would add (auth, deny rules) was not checked. "
         "The files nginx packages install beside nginx.conf (mime.types, fastcgi_params, "
-        "uwsgi_params ...) are not reported: they hold no access rules."
+        "uwsgi_params ...) are not reported: they hold no access rules. A relative include "
+        "that is not in the repository is low: nginx reads it under its prefix, where the "
+        "image or a mount may provide it."
     )
     rationale = "nginx -t would fail, or the settings the include was meant to bring are unknown."
     fix = "Point the include at an existing file inside the repository."
@@ -1004,10 +1006,17 @@ class BrokenInclude(Rule):
         for problem in config.problems:
             if _stock_include(problem):
                 continue
+            relative = problem.kind == "missing-include" and not problem.include.startswith("/")
+            message = problem.message
+            if relative:
+                # nginx resolves it under its prefix (/etc/nginx/), where the image or a mount
+                # may well provide it: the settings are unknown, nothing says it is broken
+                message += "; nginx reads it under its prefix (/etc/nginx/), which the repository "
+                message += "may not hold"
             yield Finding(
                 self.id,
-                self.severity,
-                problem.message,
+                "low" if relative else self.severity,
+                message,
                 doc.path_of(problem.file),
                 problem.line,
                 problem.column,
