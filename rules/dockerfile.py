@@ -4,6 +4,9 @@ ENTRYPOINT and CMD too."""
 
 from __future__ import annotations
 
+import os
+import posixpath
+
 from promguard.lazy_regex import lazy
 from promguard.model import MASK
 from promguard.models.secrets import OWN_RULES_PREFIXES, looks_secret, placeholder, secret_name
@@ -50,8 +53,9 @@ class FinalStageRoot(Rule):
         "The final stage's last USER is root or 0, or there is no USER and the base image runs "
         "as root. Bases known to run unprivileged (prom/*, grafana, oauth2-proxy, bitnami) are "
         "not reported; unknown bases are not guessed. Low when the ENTRYPOINT or CMD switches "
-        "user (gosu, su-exec, setpriv ...) or the base is an official image whose entrypoint "
-        "does (postgres, mysql, redis, nginx ...)."
+        "user (gosu, su-exec, setpriv ...), when the entrypoint script the image copies from "
+        "its build context does, or when the base is an official image whose entrypoint does "
+        "(postgres, mysql, redis, nginx ...)."
     )
     rationale = (
         "A process running as root turns any code-execution bug into root inside the container, "
@@ -82,6 +86,7 @@ class FinalStageRoot(Rule):
                     doc, user, f"the image runs as root (USER in {where})", key_path=user.path
                 )
             return
+
         base = known_base(chain[-1])
         if base is not None and base.default_user == "root":
             anchor = stage.instructions[0]
@@ -98,6 +103,23 @@ class FinalStageRoot(Rule):
                 severity="low" if drop else None,
             )
 
+    def in_stack(self, finding, stack):
+        """Low when the entrypoint script the image copies from its build context drops
+        privileges before the service starts (gosu, su-exec, `exec su -s ... user -c`)."""
+        for dockerfile_doc, context in stack.dockerfiles():
+            if dockerfile_doc.path != finding.path or not dockerfile_doc.roots:
+                continue
+            stage = dockerfile_doc.roots[0].final
+            script = _entry_script(stage) if stage is not None else None
+            source = _copied_from(stage, posixpath.normpath(script)) if script else None
+            if source is None or "$" in source or source.startswith("/"):
+                return
+            text = stack.files.read_text(os.path.join(context, source))
+            if text is not None and _DROP_COMMANDS.search(text):
+                finding.severity = "low"
+                finding.message += f"; its entrypoint {source} switches to another user first"
+            return
+
 
 # Official images whose entrypoint starts the service as its own user (the database images
 # through gosu, nginx and httpd with unprivileged workers).
@@ -105,8 +127,8 @@ _SELF_DROPPING = frozenset(
     ("postgres", "mysql", "mariadb", "redis", "mongo", "rabbitmq", "nginx", "httpd", "memcached")
 )
 _DROP_COMMANDS = lazy(
-    r"(^|[\s/\"'\[,])(gosu|su-exec|setpriv|s6-setuidgid|chpst|runuser)\b|\bsu\s+(-s\s+\S+\s+)?\w+\s+-c\b"
-    r"|--userspec"
+    r"(^|[\s/\"'\[,])(gosu|su-exec|setpriv|s6-setuidgid|chpst|runuser)\b"
+    r"|\bsu\s+(-s\s+\S+\s+)?\S+\s+-c\b|--userspec"
 )
 
 
@@ -127,6 +149,45 @@ def _drops_privileges(stage, base) -> str:
     if official and repository in _SELF_DROPPING:
         return f"the {repository} image's entrypoint starts the service as its own user"
     return ""
+
+
+def _entry_script(stage) -> str | None:
+    """The container path of the script the final stage starts, when it starts one."""
+    for keyword in ("ENTRYPOINT", "CMD"):
+        instruction = stage.last(keyword)
+        if instruction is None:
+            continue
+        words = [a.text or "" for a in instruction.args]
+        if len(words) == 1 and " " in words[0]:
+            words = words[0].split()  # the shell form
+        while words and posixpath.basename(words[0]) in ("sh", "bash", "dumb-init", "tini"):
+            words = [w for w in words[1:] if not w.startswith("-")]
+        if words and ("/" in words[0] or words[0].endswith((".sh", ".py"))):
+            return words[0]
+        return None
+    return None
+
+
+def _copied_from(stage, target: str) -> str | None:
+    """The build-context path a COPY or ADD of the stage puts at ``target``."""
+    workdir = "/"
+    found = None
+    for instruction in stage.instructions:
+        if instruction.keyword == "WORKDIR" and instruction.args:
+            workdir = posixpath.join(workdir, instruction.args[0].text or "")
+        if instruction.keyword not in ("COPY", "ADD") or "from" in instruction.flags:
+            continue
+        args = [a.text or "" for a in instruction.args]
+        if len(args) < 2:
+            continue
+        *sources, dest = args
+        dest = posixpath.normpath(posixpath.join(workdir, dest))
+        for source in sources:
+            if posixpath.normpath(posixpath.join(dest, posixpath.basename(source))) == target:
+                found = source
+            elif len(sources) == 1 and dest == posixpath.normpath(target):
+                found = source
+    return found
 
 
 class UnpinnedBase(Rule):

@@ -147,3 +147,10 @@ services:
     assert _severity(scan, tmp_path, "PF03") == "low"
     _edit(tmp_path / "docker-compose.yml", "      - traefik.http.routers.p.middlewares=auth\n", "")
     assert _severity(scan, tmp_path, "PF03") == "medium"
+
+
+def test_an_entrypoint_script_that_drops_root_makes_df01_low(scan, tmp_path):
+    root = _copy("DF01/bad-entrypoint-script-drops-root", tmp_path)
+    assert _severity(scan, root, "DF01") == "low"
+    (root / "entry.sh").write_text("#!/bin/sh\nexec /usr/local/bin/service --data /data\n")
+    assert _severity(scan, root, "DF01") == "medium"

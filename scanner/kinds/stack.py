@@ -164,6 +164,16 @@ class StackFiles:
             self._loaded += 1
         return self._context.context_document(abspath, kind)
 
+    def read_text(self, abspath: str) -> str | None:
+        """The text of a file of the stack that is no kind of promguard's (an entrypoint
+        script a Dockerfile copies), inside the stack and within the scan's limits."""
+        abspath = os.path.normpath(abspath)
+        real = os.path.realpath(abspath)
+        if not any(_inside(real, root) for root in self._real_roots):
+            return None
+        doc = self._context.read_text(abspath)
+        return doc.text if doc is not None else None
+
     def looked_everywhere(self) -> None:
         """A name was looked up in every compose project of the scan, not in one."""
         self._context.looked_everywhere()
