@@ -9,6 +9,7 @@ import posixpath
 import re
 
 from promguard.lazy_regex import lazy
+from promguard.models.services import PROGRAM_LABELS as _LABELS
 from promguard.models.stack import ALWAYS_ON_BEFORE_2, IMAGE_FILES, stack_model
 from promguard.rule import Rule
 
@@ -18,16 +19,6 @@ TOOLKIT = "https://github.com/prometheus/exporter-toolkit/blob/master/docs/web-c
 AMHA = "https://prometheus.io/docs/alerting/latest/https/#gossip-traffic"
 COMPOSE_PORTS = "https://docs.docker.com/reference/compose-file/services/#ports"
 PCLI = "https://prometheus.io/docs/prometheus/latest/command-line/prometheus/"
-
-_LABELS = {
-    "prometheus": "Prometheus",
-    "alertmanager": "Alertmanager",
-    "pushgateway": "Pushgateway",
-    "node_exporter": "node_exporter",
-    "blackbox_exporter": "blackbox_exporter",
-    "snmp_exporter": "snmp_exporter",
-    "cadvisor": "cAdvisor",
-}
 
 
 def place(item) -> tuple[str, int, int]:

@@ -9,6 +9,7 @@ behind it.
 
 from __future__ import annotations
 
+from promguard.models.services import PROGRAM_LABELS as _LABELS
 from promguard.models.services import UNAUTHENTICATED
 from promguard.models.stack import stack_model
 from promguard.rule import Rule
@@ -25,15 +26,6 @@ ENTRYPOINTS = "https://doc.traefik.io/traefik/routing/entrypoints/"
 SERVERS_TRANSPORT = "https://doc.traefik.io/traefik/routing/services/#serverstransport_1"
 PSEC = "https://prometheus.io/docs/operating/security/"
 
-_LABELS = {
-    "prometheus": "Prometheus",
-    "alertmanager": "Alertmanager",
-    "pushgateway": "Pushgateway",
-    "node_exporter": "node_exporter",
-    "blackbox_exporter": "blackbox_exporter",
-    "snmp_exporter": "snmp_exporter",
-    "cadvisor": "cAdvisor",
-}
 _EXPORTERS = ("node_exporter", "cadvisor", "mysqld_exporter", "postgres_exporter")
 _SEVERITY_BY_EXPOSURE = {
     "published": None,

@@ -65,6 +65,17 @@ KNOWN_PORTS: dict[int, str] = {
 
 PORT_PROTOCOLS: dict[int, tuple[str, ...]] = {9094: ("tcp", "udp")}
 
+# How messages name the monitoring programs.
+PROGRAM_LABELS = {
+    "prometheus": "Prometheus",
+    "alertmanager": "Alertmanager",
+    "pushgateway": "Pushgateway",
+    "node_exporter": "node_exporter",
+    "blackbox_exporter": "blackbox_exporter",
+    "snmp_exporter": "snmp_exporter",
+    "cadvisor": "cAdvisor",
+}
+
 # Default listen port of each program (its flag defaults; nginx/caddy/traefik: plain HTTP).
 DEFAULT_PORTS: dict[str, int] = {
     "prometheus": 9090,

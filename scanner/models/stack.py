@@ -251,6 +251,8 @@ class Model:
         self._folders: dict[str, list] = {}  # a project's folder -> the projects there
         self._names: dict[tuple[int, str], StackService] | None = None
         self._traefik: list | None = None
+        self._dockerfiles: list | None = None
+        self._proxies_at: dict[tuple, Proxy] | None = None
         for project, doc in files.compose_projects():
             if project.services:
                 self._folders.setdefault(os.path.normpath(project.folder), []).append(project)
@@ -432,10 +434,11 @@ class Model:
     def proxy_at(self, path: str, line: int):
         """The proxy written at ``line`` of ``path`` (an nginx location, a Caddy
         reverse_proxy, a Traefik router), or None."""
-        for proxy in self.proxies():
-            if proxy.where[0] == path and proxy.where[1] == line:
-                return proxy
-        return None
+        if self._proxies_at is None:  # asked once per finding: indexed once
+            self._proxies_at = {}
+            for proxy in self.proxies():
+                self._proxies_at.setdefault(proxy.where[:2], proxy)
+        return self._proxies_at.get((path, line))
 
     def services_mounting(self, path: str) -> list[StackService]:
         """The services that mount the scanned file ``path`` (as reports show it), or the
@@ -460,7 +463,13 @@ class Model:
 
     def dockerfiles(self) -> list:
         """(Dockerfile document, build context folder): scanned Dockerfiles (their folder is
-        the context) and those the compose services build."""
+        the context) and those the compose services build (found once: rules ask per
+        finding)."""
+        if self._dockerfiles is None:
+            self._dockerfiles = self._find_dockerfiles()
+        return self._dockerfiles
+
+    def _find_dockerfiles(self) -> list:
         found = {
             d.abspath: (d, os.path.dirname(d.abspath)) for d in self.files.documents("dockerfile")
         }

@@ -62,11 +62,6 @@ MAX_CHAIN = 10  # chain middlewares nested deeper are not followed
 MAX_NAMES = 100  # middlewares one list may name; real ones name a handful
 
 
-def build_traefiks(model) -> list[Instance]:
-    """Every Traefik of the stack model (promguard.models.stack.Model.traefiks keeps them)."""
-    return _build(model)
-
-
 class EntryPoint:
     __slots__ = ("name", "display", "address", "host", "port", "value", "settings", "instance")
 
@@ -490,7 +485,8 @@ def _loopback(host: str) -> bool:
 # Building the Traefiks of a stack
 
 
-def _build(model) -> list[Instance]:
+def build_traefiks(model) -> list[Instance]:
+    """Every Traefik of the stack model (promguard.models.stack.Model.traefiks keeps them)."""
     instances = []
     mounted: set[str] = set()
     for service in model.services:
